@@ -1,0 +1,353 @@
+package actors
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/kestrel-go/kestrel/config"
+	"github.com/kestrel-go/kestrel/persistence"
+)
+
+// queueActor is one named FIFO queue. All of its state is touched only from
+// Receive: the items, the open reads, the parked gets and the journal.
+type queueActor struct {
+	sys      *System
+	name     string
+	cfg      config.Queue
+	log      *slog.Logger
+	stats    *queueStats
+	replayed chan<- error // told once, after the first replay
+
+	items   itemList
+	open    map[int32]item
+	lastXid int32
+	lastSeq uint64
+
+	journal     *persistence.Journal
+	batch       []pendingReply // answers held until the journal batch is written
+	flushQueued bool
+	broken      error // the journal could not be opened: every request fails
+
+	waiters waiterList
+}
+
+type pendingReply struct {
+	to chan<- reply
+	r  reply
+}
+
+func newQueueActor(sys *System, name string, stats *queueStats, replayed chan<- error) *queueActor {
+	return &queueActor{
+		sys:      sys,
+		name:     name,
+		cfg:      sys.Config().QueueConfig(name),
+		log:      sys.log.With("queue", name),
+		stats:    stats,
+		replayed: replayed,
+		open:     make(map[int32]item),
+	}
+}
+
+func (q *queueActor) Receive(ctx actor.Context) {
+	defer q.failBatchOnPanic()
+	switch msg := ctx.Message().(type) {
+	case *actor.Started:
+		q.start(ctx)
+	case *actor.Restarting, *actor.Stopping:
+		q.stop(ctx)
+	case *putRequest:
+		q.put(ctx, msg)
+	case *getRequest:
+		q.get(ctx, msg)
+	case *confirmRequest:
+		q.confirm(ctx, msg)
+	case *abortRequest:
+		q.abort(ctx, msg)
+	case *flushRequest:
+		q.flush(ctx, msg)
+	case *flushExpiredRequest:
+		n := q.discardExpired(ctx, nowMs())
+		q.respond(msg.reply, reply{kind: replyDone, n: n})
+	case *deleteRequest:
+		q.delete(ctx, msg)
+	case *cancelWaitRequest:
+		q.cancelWait(ctx, msg)
+	case *queueConfig:
+		q.cfg = msg.cfg
+	case flushJournal:
+		q.flushJournal()
+	case waiterTick:
+		q.expireWaiters(ctx)
+	}
+	q.publish()
+}
+
+// failBatchOnPanic answers every held reply with an error before the panic
+// reaches the supervisor, which restarts the queue from its journal: no
+// client is left waiting on an answer that will never come.
+func (q *queueActor) failBatchOnPanic() {
+	r := recover()
+	if r == nil {
+		return
+	}
+	q.log.Error("queue actor failed; restarting from journal", "panic", r)
+	for _, p := range q.batch {
+		send(p.to, reply{kind: replyError, err: errInternal(q.name)})
+	}
+	q.batch = nil
+	q.waiters.each(func(w *getRequest) { w.answer(reply{kind: replyError, err: errInternal(q.name)}) })
+	q.waiters.clear()
+	panic(r)
+}
+
+func (q *queueActor) start(ctx actor.Context) {
+	q.stats.createTimeMs.Store(time.Now().UnixMilli())
+	err := q.openJournal(ctx)
+	if err != nil {
+		q.broken = err
+		q.log.Error("queue unusable", "err", err)
+	}
+	if q.replayed != nil {
+		q.replayed <- err
+		q.replayed = nil
+	}
+}
+
+func (q *queueActor) stop(ctx actor.Context) {
+	q.waiters.each(func(w *getRequest) { w.answer(reply{kind: replyEmpty}) })
+	q.waiters.clear()
+	q.stopWaiterTimer()
+	if q.journal != nil {
+		q.flushJournal()
+		if err := q.journal.Close(); err != nil {
+			q.log.Error("close journal", "err", err)
+		}
+		q.journal = nil
+	}
+}
+
+// publish copies the figures that stats readers see.
+func (q *queueActor) publish() {
+	q.stats.items.Store(int64(q.items.len()))
+	q.stats.bytes.Store(q.items.bytes)
+	q.stats.openTransactions.Store(int64(len(q.open)))
+	q.stats.waiters.Store(int64(q.waiters.len()))
+}
+
+// respond answers a request, after the journal batch it belongs to is
+// written when one is filling (group commit).
+func (q *queueActor) respond(to chan<- reply, r reply) {
+	if to == nil {
+		return
+	}
+	if q.flushQueued {
+		q.batch = append(q.batch, pendingReply{to, r})
+		return
+	}
+	send(to, r)
+}
+
+// send never blocks a queue actor: a session has room for the one answer it
+// is waiting for.
+func send(to chan<- reply, r reply) {
+	select {
+	case to <- r:
+	default:
+	}
+}
+
+func nowMs() int64 { return time.Now().UnixMilli() }
+
+// put adds an item at the tail, or refuses it when the queue is full.
+func (q *queueActor) put(ctx actor.Context, req *putRequest) {
+	if q.broken != nil {
+		req.answer(reply{kind: replyError, err: q.broken})
+		return
+	}
+	now := nowMs()
+	q.discardExpired(ctx, now)
+	if q.cfg.MaxItemSize > 0 && int64(len(req.data)) > int64(q.cfg.MaxItemSize) {
+		q.respond(req.reply, reply{kind: replyNotStored})
+		return
+	}
+	if !q.makeRoom(ctx, int64(len(req.data))) {
+		q.respond(req.reply, reply{kind: replyNotStored})
+		return
+	}
+	q.lastSeq++
+	it := item{data: req.data, addTime: now, expiry: q.capExpiry(now, req.expiry), seq: q.lastSeq}
+	q.appendJournal(ctx, persistence.Record{Op: persistence.OpAddX, AddTime: it.addTime, Expiry: it.expiry, Data: it.data})
+	q.items.pushBack(it)
+	q.stats.totalItems.Add(1)
+	q.sys.Stats.TotalItems.Add(1)
+	q.respond(req.reply, reply{kind: replyDone})
+	q.serveWaiters(ctx)
+}
+
+// capExpiry applies max_age: no item lives longer than that.
+func (q *queueActor) capExpiry(now, expiry int64) int64 {
+	if q.cfg.MaxAge <= 0 {
+		return expiry
+	}
+	limit := now + q.cfg.MaxAge.Milliseconds()
+	if expiry == 0 || expiry > limit {
+		return limit
+	}
+	return expiry
+}
+
+// makeRoom checks max_items and max_size for an item of n bytes, dropping
+// the oldest items when the queue discards old items when full.
+func (q *queueActor) makeRoom(ctx actor.Context, n int64) bool {
+	full := func() bool {
+		return (q.cfg.MaxItems > 0 && int64(q.items.len())+1 > q.cfg.MaxItems) ||
+			(q.cfg.MaxSize > 0 && q.items.bytes+n > int64(q.cfg.MaxSize))
+	}
+	for full() {
+		if !q.cfg.DiscardOldWhenFull || q.items.len() == 0 {
+			return false
+		}
+		q.removeHead(ctx)
+		q.stats.discarded.Add(1)
+	}
+	return true
+}
+
+// removeHead drops the head item and journals the removal.
+func (q *queueActor) removeHead(ctx actor.Context) (item, bool) {
+	it, ok := q.items.popFront()
+	if ok {
+		q.appendJournal(ctx, persistence.Record{Op: persistence.OpRemove})
+	}
+	return it, ok
+}
+
+// discardExpired drops expired items from the head, as Kestrel does on
+// every add and remove.
+func (q *queueActor) discardExpired(ctx actor.Context, now int64) int {
+	n := 0
+	for {
+		head := q.items.peekFront()
+		if head == nil || !head.expiredAt(now) {
+			return n
+		}
+		q.removeHead(ctx)
+		q.stats.expiredItems.Add(1)
+		n++
+	}
+}
+
+// get answers a read at once when it can, or parks it until an item comes
+// or its deadline passes.
+func (q *queueActor) get(ctx actor.Context, req *getRequest) {
+	if q.broken != nil {
+		req.answer(reply{kind: replyError, err: q.broken})
+		return
+	}
+	if req.open {
+		q.stats.transactions.Add(1)
+	}
+	q.discardExpired(ctx, nowMs())
+	if q.items.len() > 0 && q.waiters.len() == 0 {
+		q.handOut(ctx, req)
+		return
+	}
+	if !req.deadline.IsZero() && time.Now().Before(req.deadline) {
+		q.waiters.push(req)
+		q.armWaiterTimer(ctx)
+		return
+	}
+	q.respond(req.reply, reply{kind: replyEmpty})
+}
+
+// handOut gives the head item to a read: shown for a peek, removed for a
+// plain get, held as an open transaction for an open read.
+func (q *queueActor) handOut(ctx actor.Context, req *getRequest) {
+	head := q.items.peekFront()
+	q.stats.ageMs.Store(max(0, nowMs()-head.addTime))
+	if req.peek {
+		q.respond(req.reply, reply{kind: replyItem, data: head.data})
+		return
+	}
+	it, _ := q.items.popFront()
+	if !req.open {
+		q.appendJournal(ctx, persistence.Record{Op: persistence.OpRemove})
+		q.respond(req.reply, reply{kind: replyItem, data: it.data})
+		return
+	}
+	it.xid = q.nextXid()
+	q.open[it.xid] = it
+	q.appendJournal(ctx, persistence.Record{Op: persistence.OpRemoveTentativeXid, Xid: it.xid})
+	q.respond(req.reply, reply{kind: replyItem, data: it.data, xid: it.xid})
+}
+
+// nextXid picks the next transaction id, skipping 0 and ids still open.
+func (q *queueActor) nextXid() int32 {
+	for {
+		q.lastXid++
+		if _, taken := q.open[q.lastXid]; q.lastXid != 0 && !taken {
+			return q.lastXid
+		}
+	}
+}
+
+func (q *queueActor) confirm(ctx actor.Context, req *confirmRequest) {
+	if _, ok := q.open[req.xid]; !ok {
+		q.respond(req.reply, reply{kind: replyUnknown})
+		return
+	}
+	delete(q.open, req.xid)
+	q.appendJournal(ctx, persistence.Record{Op: persistence.OpConfirmRemove, Xid: req.xid})
+	q.respond(req.reply, reply{kind: replyDone})
+}
+
+// abort returns an open read's item to the head of the queue.
+func (q *queueActor) abort(ctx actor.Context, req *abortRequest) {
+	it, ok := q.open[req.xid]
+	if !ok {
+		q.respond(req.reply, reply{kind: replyUnknown})
+		return
+	}
+	delete(q.open, req.xid)
+	q.stats.canceledTxns.Add(1)
+	q.appendJournal(ctx, persistence.Record{Op: persistence.OpUnremove, Xid: req.xid})
+	it.xid = 0
+	q.items.returnToHead(it)
+	q.respond(req.reply, reply{kind: replyDone})
+	q.serveWaiters(ctx)
+}
+
+// flush discards every queued item (open reads stay open).
+func (q *queueActor) flush(ctx actor.Context, req *flushRequest) {
+	if q.broken != nil {
+		req.answer(reply{kind: replyError, err: q.broken})
+		return
+	}
+	for q.items.len() > 0 {
+		q.removeHead(ctx)
+	}
+	q.stats.totalFlushes.Add(1)
+	q.respond(req.reply, reply{kind: replyDone})
+}
+
+// delete erases the journal, tells the manager the name is free, and stops.
+func (q *queueActor) delete(ctx actor.Context, req *deleteRequest) {
+	q.waiters.each(func(w *getRequest) { w.answer(reply{kind: replyEmpty}) })
+	q.waiters.clear()
+	q.stopWaiterTimer()
+	q.items.clear()
+	q.open = make(map[int32]item)
+	if q.journal != nil {
+		q.flushJournal()
+		if err := q.journal.Erase(); err != nil {
+			q.log.Error("erase journal", "err", err)
+		}
+		q.journal = nil
+	}
+	q.log.Info("queue deleted")
+	req.answer(reply{kind: replyDone})
+	ctx.Send(ctx.Parent(), &queueGone{name: q.name})
+	ctx.Stop(ctx.Self())
+}

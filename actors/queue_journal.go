@@ -1,0 +1,192 @@
+package actors
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/kestrel-go/kestrel/persistence"
+)
+
+// This file is the queue actor's side of the journal: rebuilding the queue
+// from it at start, and writing to it in group-commit batches.
+
+func (q *queueActor) journalOptions() persistence.Options {
+	opts := persistence.Options{Logger: q.log}
+	switch sync := q.cfg.SyncJournal; {
+	case sync.Never:
+		opts.Sync = persistence.SyncNever
+	case sync.Always():
+		opts.Sync = persistence.SyncAlways
+	default:
+		opts.Sync, opts.SyncPeriod = persistence.SyncPeriodic, sync.Period
+	}
+	return opts
+}
+
+// openJournal replays the queue's journal into memory. Reads that were open
+// when the server stopped are returned to the queue, oldest first.
+func (q *queueActor) openJournal(ctx actor.Context) error {
+	if !q.cfg.KeepJournal {
+		return nil
+	}
+	j, err := persistence.Open(q.sys.Config().QueuePath, q.name, q.journalOptions())
+	if err != nil {
+		return fmt.Errorf("queue %s: %w", q.name, err)
+	}
+	report, err := j.Replay(q.applyRecord)
+	if err != nil {
+		_ = j.Close()
+		return fmt.Errorf("queue %s: replay: %w", q.name, err)
+	}
+	q.journal = j
+	q.stats.corruptJournals.Add(int64(len(report.Corrupt)))
+	q.returnOpenReads(ctx)
+	if len(report.Corrupt) > 0 {
+		// The readable part is all we have: make it the whole journal.
+		if err := q.rewriteJournal(); err != nil {
+			return err
+		}
+	}
+	q.flushJournal()
+	if report.Records > 0 {
+		q.log.Info("journal replayed", "items", q.items.len(), "bytes", q.items.bytes, "records", report.Records)
+	}
+	return nil
+}
+
+// applyRecord replays one journal operation, with the same effect it had
+// when it was written.
+func (q *queueActor) applyRecord(r persistence.Record) {
+	switch r.Op {
+	case persistence.OpAdd, persistence.OpAddX, persistence.OpAddXid:
+		q.lastSeq++
+		q.items.pushBack(item{data: r.Data, addTime: r.AddTime, expiry: r.Expiry, seq: q.lastSeq})
+	case persistence.OpRemove:
+		q.items.popFront()
+	case persistence.OpRemoveTentative, persistence.OpRemoveTentativeXid:
+		q.replayOpen(r.Xid)
+	case persistence.OpSaveXid:
+		q.lastXid = r.Xid
+	case persistence.OpUnremove:
+		if it, ok := q.open[r.Xid]; ok {
+			delete(q.open, r.Xid)
+			q.items.returnToHead(it)
+		}
+	case persistence.OpConfirmRemove:
+		delete(q.open, r.Xid)
+	case persistence.OpContinue:
+		delete(q.open, r.Xid)
+		q.lastSeq++
+		q.items.pushBack(item{data: r.Data, addTime: r.AddTime, expiry: r.Expiry, seq: q.lastSeq})
+	}
+}
+
+// replayOpen moves the head item into the open reads under xid (an old
+// REMOVE_TENTATIVE without an xid gets the next free one).
+func (q *queueActor) replayOpen(xid int32) {
+	it, ok := q.items.popFront()
+	if !ok {
+		return
+	}
+	if xid == 0 {
+		xid = q.nextXid()
+	}
+	q.lastXid = xid
+	it.xid = xid
+	q.open[xid] = it
+}
+
+// returnOpenReads puts back every read left open by the previous run: no
+// client holds it any more.
+func (q *queueActor) returnOpenReads(ctx actor.Context) {
+	open := make([]item, 0, len(q.open))
+	for _, it := range q.open {
+		open = append(open, it)
+	}
+	sort.Slice(open, func(i, j int) bool { return open[i].seq < open[j].seq })
+	for _, it := range open {
+		delete(q.open, it.xid)
+		q.appendJournal(ctx, persistence.Record{Op: persistence.OpUnremove, Xid: it.xid})
+		it.xid = 0
+		q.items.returnToHead(it)
+	}
+}
+
+// appendJournal adds a record to the current batch. The first record of a
+// batch queues a flushJournal message behind everything already in the
+// mailbox, so one write (and one fsync) covers every request handled
+// meanwhile.
+func (q *queueActor) appendJournal(ctx actor.Context, r persistence.Record) {
+	if q.journal == nil {
+		return
+	}
+	q.journal.Append(r)
+	if !q.flushQueued && ctx != nil {
+		q.flushQueued = true
+		ctx.Send(ctx.Self(), flushJournal{})
+	}
+}
+
+// flushJournal writes the batch and then sends the answers it held back.
+func (q *queueActor) flushJournal() {
+	q.flushQueued = false
+	var err error
+	if q.journal != nil {
+		err = q.journal.Flush()
+		if err != nil {
+			q.log.Error("journal write failed", "err", err)
+			err = fmt.Errorf("queue %s: journal write failed", q.name)
+		}
+	}
+	for _, p := range q.batch {
+		r := p.r
+		if err != nil {
+			r = reply{kind: replyError, err: err}
+		}
+		send(p.to, r)
+	}
+	clear(q.batch)
+	q.batch = q.batch[:0]
+	q.maybeStartOver()
+	if q.journal != nil {
+		q.stats.logsize.Store(q.journal.TotalSize())
+	}
+}
+
+// maybeStartOver restarts the journal of an empty queue once it has grown
+// past default_journal_size: the only state left is the open reads.
+func (q *queueActor) maybeStartOver() {
+	if q.journal == nil || q.items.len() > 0 || q.journal.Size() <= int64(q.cfg.DefaultJournalSize) {
+		return
+	}
+	if err := q.rewriteJournal(); err != nil {
+		q.log.Error("journal rewrite failed", "err", err)
+	}
+}
+
+// rewriteJournal replaces the journal with the current state: the xid
+// counter, the open reads, then the queued items.
+func (q *queueActor) rewriteJournal() error {
+	records := []persistence.Record{{Op: persistence.OpSaveXid, Xid: q.lastXid}}
+	open := make([]item, 0, len(q.open))
+	for _, it := range q.open {
+		open = append(open, it)
+	}
+	sort.Slice(open, func(i, j int) bool { return open[i].seq < open[j].seq })
+	for _, it := range open {
+		records = append(records,
+			persistence.Record{Op: persistence.OpAddXid, Xid: it.xid, AddTime: it.addTime, Expiry: it.expiry, Data: it.data},
+			persistence.Record{Op: persistence.OpRemoveTentativeXid, Xid: it.xid})
+	}
+	q.items.each(func(it *item) {
+		records = append(records, persistence.Record{Op: persistence.OpAddX, AddTime: it.addTime, Expiry: it.expiry, Data: it.data})
+	})
+	if err := q.journal.Rewrite(records); err != nil {
+		return fmt.Errorf("queue %s: rewrite journal: %w", q.name, err)
+	}
+	q.stats.journalRewrites.Add(1)
+	q.log.Info("journal rewritten", "items", q.items.len(), "open", len(open))
+	return nil
+}

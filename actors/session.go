@@ -1,0 +1,283 @@
+package actors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/kestrel-go/kestrel/config"
+)
+
+// Errors a session reports to its protocol.
+var (
+	// ErrTooManyOpenReads: an open read would pass max_open_transactions.
+	ErrTooManyOpenReads = errors.New("too many open reads")
+	// ErrReadStillOpen: a plain get on a queue where this client holds an
+	// open read (Kestrel refuses it).
+	ErrReadStillOpen = errors.New("a read is still open on this queue")
+)
+
+// BadQueueNameError is a request naming a queue that cannot exist.
+type BadQueueNameError struct{ Err error }
+
+func (e *BadQueueNameError) Error() string { return e.Err.Error() }
+func (e *BadQueueNameError) Unwrap() error { return e.Err }
+
+func errInternal(queue string) error {
+	return fmt.Errorf("queue %s: internal error, restarting from journal", queue)
+}
+
+// Session is one client's handle on the queues: protocol code calls it from
+// the connection's goroutine, one request at a time. It keeps the client's
+// open reads, oldest first per queue, as Kestrel's handler does.
+type Session struct {
+	sys     *System
+	conn    *actor.PID
+	replies chan reply
+	open    map[string][]int32
+}
+
+// NewSession registers a client connection.
+func (s *System) NewSession() *Session {
+	s.Stats.CurrConnections.Add(1)
+	s.Stats.TotalConnections.Add(1)
+	return &Session{
+		sys:     s,
+		conn:    s.root.Spawn(s.connectionProps),
+		replies: make(chan reply, 1),
+		open:    make(map[string][]int32),
+	}
+}
+
+// Close ends the session: every read it left open goes back to its queue.
+func (s *Session) Close() {
+	s.sys.root.Poison(s.conn)
+	s.sys.Stats.CurrConnections.Add(-1)
+}
+
+// System returns the queues this session talks to.
+func (s *Session) System() *System { return s.sys }
+
+func (s *Session) base(queue string) requestBase {
+	return requestBase{queue: queue, reply: s.replies}
+}
+
+func (s *Session) call(req queueRequest) reply {
+	s.sys.root.Send(s.sys.manager, req)
+	return <-s.replies
+}
+
+func checkName(queue string) error {
+	if err := config.ValidQueueName(queue); err != nil {
+		return &BadQueueNameError{err}
+	}
+	return nil
+}
+
+// Put adds an item; expiry zero means never. With ack false (noreply) it
+// does not wait: later requests of this session still see the item, since
+// messages from one sender arrive in order.
+func (s *Session) Put(queue string, data []byte, expiry time.Time, ack bool) (stored bool, err error) {
+	if err := checkName(queue); err != nil {
+		return false, err
+	}
+	s.sys.Stats.CmdSet.Add(1)
+	req := &putRequest{requestBase: s.base(queue), data: data, expiry: expiryMs(expiry)}
+	if !ack {
+		req.reply = nil
+		s.sys.root.Send(s.sys.manager, req)
+		return true, nil
+	}
+	r := s.call(req)
+	switch r.kind {
+	case replyDone:
+		return true, nil
+	case replyError:
+		return false, r.err
+	}
+	return false, nil
+}
+
+func expiryMs(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return max(t.UnixMilli(), 1)
+}
+
+// Read says how Get takes an item.
+type Read struct {
+	Timeout time.Duration // wait up to this long for an item
+	Open    bool          // hold the item as an open read until closed
+	Peek    bool          // show the head item without removing it
+}
+
+// Get fetches the head item of queue. found is false when nothing came in
+// time. When ctx ends while waiting (the client went away), the wait is
+// withdrawn.
+func (s *Session) Get(ctx context.Context, queue string, how Read) (data []byte, found bool, err error) {
+	if err := checkName(queue); err != nil {
+		return nil, false, err
+	}
+	if how.Open && len(s.open[queue]) >= s.sys.Config().MaxOpenTransactions {
+		return nil, false, ErrTooManyOpenReads
+	}
+	if !how.Open && !how.Peek && len(s.open[queue]) > 0 {
+		return nil, false, ErrReadStillOpen
+	}
+	s.countGet(how)
+	req := &getRequest{requestBase: s.base(queue), open: how.Open, peek: how.Peek}
+	if how.Timeout > 0 {
+		req.deadline = time.Now().Add(how.Timeout)
+	}
+	r := s.wait(ctx, req)
+	switch r.kind {
+	case replyItem:
+		s.sys.Stats.GetHits.Add(1)
+		if how.Open {
+			s.open[queue] = append(s.open[queue], r.xid)
+			s.sys.root.Send(s.conn, &txnOpened{queue: queue, xid: r.xid})
+		}
+		return r.data, true, nil
+	case replyError:
+		return nil, false, r.err
+	}
+	s.sys.Stats.GetMisses.Add(1)
+	return nil, false, nil
+}
+
+func (s *Session) countGet(how Read) {
+	if how.Peek {
+		s.sys.Stats.CmdPeek.Add(1)
+	} else {
+		s.sys.Stats.CmdGet.Add(1)
+	}
+}
+
+// wait sends a get and waits for its answer; if ctx ends first, it
+// withdraws the get and takes whatever answer the queue gave (an item
+// handed out just before the withdrawal still counts).
+func (s *Session) wait(ctx context.Context, req *getRequest) reply {
+	s.sys.root.Send(s.sys.manager, req)
+	if req.deadline.IsZero() || ctx == nil {
+		return <-s.replies
+	}
+	select {
+	case r := <-s.replies:
+		return r
+	case <-ctx.Done():
+		s.sys.root.Send(s.sys.manager, &cancelWaitRequest{requestBase: s.base(req.queue)})
+		return <-s.replies
+	}
+}
+
+// OpenReads is the number of reads this session holds open on queue.
+func (s *Session) OpenReads(queue string) int { return len(s.open[queue]) }
+
+// CloseRead confirms the oldest open read on queue; false when there was
+// none.
+func (s *Session) CloseRead(queue string) (bool, error) {
+	n, err := s.ConfirmReads(queue, 1)
+	return n > 0, err
+}
+
+// ConfirmReads confirms up to n open reads on queue, oldest first, and
+// says how many there were.
+func (s *Session) ConfirmReads(queue string, n int) (int, error) {
+	done := 0
+	for done < n && len(s.open[queue]) > 0 {
+		xid := s.popOpen(queue)
+		r := s.call(&confirmRequest{requestBase: s.base(queue), xid: xid})
+		if r.kind == replyError {
+			return done, r.err
+		}
+		done++
+	}
+	return done, nil
+}
+
+// AbortRead returns the oldest open read on queue to the head of the
+// queue; false when there was none.
+func (s *Session) AbortRead(queue string) (bool, error) {
+	if len(s.open[queue]) == 0 {
+		return false, nil
+	}
+	xid := s.popOpen(queue)
+	r := s.call(&abortRequest{requestBase: s.base(queue), xid: xid})
+	if r.kind == replyError {
+		return false, r.err
+	}
+	return true, nil
+}
+
+// popOpen forgets the oldest open read of queue and stops its transaction
+// actor, which then no longer aborts it.
+func (s *Session) popOpen(queue string) int32 {
+	xids := s.open[queue]
+	xid := xids[0]
+	if len(xids) == 1 {
+		delete(s.open, queue)
+	} else {
+		s.open[queue] = xids[1:]
+	}
+	s.sys.root.Send(s.conn, &txnSettled{queue: queue, xid: xid})
+	return xid
+}
+
+// Flush discards every item of queue.
+func (s *Session) Flush(queue string) error {
+	if err := checkName(queue); err != nil {
+		return err
+	}
+	if r := s.call(&flushRequest{s.base(queue)}); r.kind == replyError {
+		return r.err
+	}
+	return nil
+}
+
+// FlushAll flushes every queue, one at a time.
+func (s *Session) FlushAll() error {
+	for _, name := range s.sys.QueueNames() {
+		if err := s.Flush(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Delete drops queue and its journal.
+func (s *Session) Delete(queue string) error {
+	if err := checkName(queue); err != nil {
+		return err
+	}
+	for len(s.open[queue]) > 0 {
+		s.popOpen(queue) // its open reads die with it
+	}
+	if r := s.call(&deleteRequest{s.base(queue)}); r.kind == replyError {
+		return r.err
+	}
+	return nil
+}
+
+// FlushExpired drops the expired items of queue, or of every queue when
+// queue is "", and says how many.
+func (s *Session) FlushExpired(queue string) (int, error) {
+	names := []string{queue}
+	if queue == "" {
+		names = s.sys.QueueNames()
+	} else if err := checkName(queue); err != nil {
+		return 0, err
+	}
+	total := 0
+	for _, name := range names {
+		r := s.call(&flushExpiredRequest{s.base(name)})
+		if r.kind == replyError {
+			return total, r.err
+		}
+		total += r.n
+	}
+	return total, nil
+}

@@ -1,0 +1,175 @@
+package persistence
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// ReplayReport says what Replay read and what it had to cut or set aside.
+type ReplayReport struct {
+	Records   int   // records applied
+	Bytes     int64 // bytes of the records applied
+	TornBytes int64 // bytes cut off the end of the current file
+	Corrupt   []CorruptFile
+}
+
+// CorruptFile is a file that could not be read past Offset and was moved
+// to MovedTo; the records before Offset were applied.
+type CorruptFile struct {
+	File, MovedTo string
+	Offset        int64
+	Reason        string
+}
+
+// fileReplay is the outcome of reading one file.
+type fileReplay struct {
+	size int64 // bytes in the file
+	good int64 // end of the last good record
+	bad  error // ErrTornRecord or *CorruptError when good < size
+}
+
+// Replay calls apply for every record of every file of the queue, in
+// Kestrel's order: packs first supersede the rotated files they cover, then
+// rotated files go in timestamp order, then the current file.
+//
+// A torn record at the end of the current file is cut off with a warning.
+// Any other file that cannot be read to its end (a rotated file is complete
+// by construction, so a torn one is damaged too) has its readable part
+// applied and is then moved into dir/corrupt/, with an error logged and the
+// file listed in the report. Replay leaves the journal open for appending
+// at the end of the current file, which it creates if missing.
+func (j *Journal) Replay(apply func(Record)) (ReplayReport, error) {
+	var rep ReplayReport
+	if err := j.usable(); err != nil {
+		return rep, err
+	}
+	if j.replayed || j.w != nil {
+		return rep, j.errorf("replay", errors.New("journal is already open for appending"))
+	}
+	j.replayed = true
+	files, err := resolvePacks(j.dir, j.name)
+	if err != nil {
+		return rep, err
+	}
+	j.archivedSize = 0
+	for _, f := range files {
+		path := filepath.Join(j.dir, f.name)
+		res, err := j.replayFile(path, apply, &rep)
+		if err != nil {
+			return rep, err
+		}
+		if res.bad == nil {
+			j.archivedSize += res.size
+			continue
+		}
+		if err := j.setAside(path, res, &rep); err != nil {
+			return rep, err
+		}
+	}
+	return rep, j.replayCurrent(apply, &rep)
+}
+
+// replayCurrent replays the current file and opens it for appending.
+func (j *Journal) replayCurrent(apply func(Record), rep *ReplayReport) error {
+	res, err := j.replayFile(j.path, apply, rep)
+	if err != nil {
+		return err
+	}
+	if res.bad != nil && !errors.Is(res.bad, ErrTornRecord) {
+		if err := j.setAside(j.path, res, rep); err != nil {
+			return err
+		}
+	}
+	if err := j.openWriter(); err != nil {
+		return err
+	}
+	if errors.Is(res.bad, ErrTornRecord) {
+		return j.cutTornTail(res, rep)
+	}
+	return nil
+}
+
+// cutTornTail truncates the current file after its last good record: the
+// rest is a write that never completed, and later appends must not land
+// behind it.
+func (j *Journal) cutTornTail(res fileReplay, rep *ReplayReport) error {
+	torn := res.size - res.good
+	j.log.Warn("journal: cutting off a torn record at the end of the file",
+		"file", j.path, "offset", res.good, "bytes", torn)
+	if err := j.w.Truncate(res.good); err != nil {
+		return j.errorf("truncate torn record", err)
+	}
+	if err := j.w.Sync(); err != nil {
+		return j.errorf("fdatasync", err)
+	}
+	j.fileSize = res.good
+	rep.TornBytes += torn
+	return nil
+}
+
+// replayFile applies the records of one file up to its end or its first
+// bad record. A missing file is empty. The error is for failures to read
+// the file at all; a bad record is reported in the result.
+func (j *Journal) replayFile(path string, apply func(Record), rep *ReplayReport) (fileReplay, error) {
+	var res fileReplay
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return res, nil
+	}
+	if err != nil {
+		return res, fmt.Errorf("journal %s: open: %w", path, cause(err))
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return res, fmt.Errorf("journal %s: stat: %w", path, cause(err))
+	}
+	j.log.Debug("journal: replaying", "file", path, "bytes", info.Size())
+	res.size = info.Size()
+	r := NewReader(f, res.size)
+	for {
+		rec, err := r.Next()
+		if err != nil {
+			res.good = r.Offset()
+			rep.Bytes += res.good
+			return res, classify(path, &res, err)
+		}
+		apply(rec)
+		rep.Records++
+	}
+}
+
+// classify sorts the error that ended a file: the clean end, a bad record
+// (kept in res), or a failure to read.
+func classify(path string, res *fileReplay, err error) error {
+	var ce *CorruptError
+	switch {
+	case errors.Is(err, io.EOF):
+		return nil
+	case errors.Is(err, ErrTornRecord), errors.As(err, &ce):
+		res.bad = err
+		return nil
+	}
+	return fmt.Errorf("journal %s: %w", path, cause(err))
+}
+
+// setAside moves a file that could not be read to its end into corrupt/.
+func (j *Journal) setAside(path string, res fileReplay, rep *ReplayReport) error {
+	reason := "file ends inside a record"
+	var ce *CorruptError
+	if errors.As(res.bad, &ce) {
+		reason = ce.Reason
+	}
+	moved, err := moveAside(j.dir, path)
+	if err != nil {
+		return err
+	}
+	j.log.Error("journal: file unreadable past offset; readable part applied, file moved aside",
+		"file", path, "offset", res.good, "reason", reason, "moved_to", moved)
+	rep.Corrupt = append(rep.Corrupt, CorruptFile{File: path, MovedTo: moved, Offset: res.good, Reason: reason})
+	return nil
+}
