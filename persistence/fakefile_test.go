@@ -1,6 +1,7 @@
 package persistence
 
 import (
+	"strings"
 	"sync"
 )
 
@@ -8,6 +9,7 @@ import (
 type fakeFile struct {
 	file
 	disk *fakeDisk
+	path string
 }
 
 // fakeDisk is shared by every file a journal opens through it.
@@ -20,6 +22,7 @@ type fakeDisk struct {
 	writeErr  error // returned by writes after writing partial bytes
 	partial   int   // bytes written before writeErr
 	syncErr   error
+	syncErrOn string // syncErr only for paths containing this
 	truncErr  error
 	synced    chan struct{} // if set, gets a value on every sync
 }
@@ -29,7 +32,7 @@ func (d *fakeDisk) open(path string) (file, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &fakeFile{file: f, disk: d}, nil
+	return &fakeFile{file: f, disk: d, path: path}, nil
 }
 
 func (d *fakeDisk) counts() (writes, syncs int) {
@@ -59,6 +62,9 @@ func (f *fakeFile) Sync() error {
 	d.mu.Lock()
 	d.syncs++
 	err, ch := d.syncErr, d.synced
+	if !strings.Contains(f.path, d.syncErrOn) {
+		err = nil
+	}
 	d.mu.Unlock()
 	if ch != nil {
 		select {

@@ -133,3 +133,37 @@ func TestRewriteFailureKeepsJournal(t *testing.T) {
 		t.Fatalf("replayed %s", s)
 	}
 }
+
+// TestRewriteWithRotatedFailure: when the new file cannot be made durable
+// after the current file was rotated away, the old files still replay to
+// the queue and appends go on in a fresh current file after them.
+func TestRewriteWithRotatedFailure(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, joinPath(dir, "q.100"), encode(addx("r1", 1)))
+	disk := &fakeDisk{}
+	j := openTest(t, dir, "q", Options{})
+	j.openFile = disk.open
+	replayAll(t, j)
+	j.Append(addx("cur", 1))
+	if err := j.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	disk.mu.Lock()
+	disk.syncErr, disk.syncErrOn = errSyncTest, "~~"
+	disk.mu.Unlock()
+	if err := j.Rewrite([]Record{addx("new", 1)}); err == nil {
+		t.Fatal("Rewrite succeeded")
+	}
+	want := int64(len(encode(addx("r1", 1), addx("cur", 1))))
+	if j.Size() != 0 || j.TotalSize() != want {
+		t.Fatalf("Size %d TotalSize %d, want 0 and %d", j.Size(), j.TotalSize(), want)
+	}
+	j.Append(addx("after", 2))
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := replayAll(t, openTest(t, dir, "q", Options{}))
+	if s := strings.Join(dataOf(got), ","); s != "r1,cur,after" {
+		t.Fatalf("replayed %s", s)
+	}
+}

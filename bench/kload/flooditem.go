@@ -74,27 +74,25 @@ func decodeItem(b, pad []byte) (producer, seq int, stamp int64, err error) {
 // STORED arrives exactly once. Consumers check ordering themselves, since
 // order is only defined per consumer.
 type tracker struct {
-	seen     [][]uint64     // per producer, a bitset of sequence numbers received
+	seen     []*bitset      // per producer, the sequence numbers received
 	produced []atomic.Int64 // per producer, items acknowledged STORED
 }
 
 // newTracker sizes the bitsets for the most items each producer may send.
 func newTracker(perProducer []int) *tracker {
-	t := &tracker{seen: make([][]uint64, len(perProducer)), produced: make([]atomic.Int64, len(perProducer))}
+	t := &tracker{seen: make([]*bitset, len(perProducer)), produced: make([]atomic.Int64, len(perProducer))}
 	for i, n := range perProducer {
-		t.seen[i] = make([]uint64, (n+63)/64)
+		t.seen[i] = newBitset(n)
 	}
 	return t
 }
 
-// deliver marks an item received. Bits are set atomically because several
-// consumers may deliver at once.
+// deliver marks an item received.
 func (t *tracker) deliver(producer, seq int) error {
-	if producer >= len(t.seen) || seq >= 64*len(t.seen[producer]) {
+	if producer >= len(t.seen) || seq >= t.seen[producer].limit {
 		return fmt.Errorf("received item %d/%d that no producer sent", producer, seq)
 	}
-	mask := uint64(1) << (seq % 64)
-	if old := atomic.OrUint64(&t.seen[producer][seq/64], mask); old&mask != 0 {
+	if t.seen[producer].set(seq) {
 		return fmt.Errorf("received item %d/%d twice", producer, seq)
 	}
 	return nil
@@ -113,11 +111,11 @@ func (t *tracker) totalProduced() int64 {
 // once producers and consumers are done.
 func (t *tracker) lost() []error {
 	var errs []error
-	for p := range t.seen {
+	for p, seen := range t.seen {
 		n := int(t.produced[p].Load())
 		missing, first := 0, -1
 		for seq := range n {
-			if t.seen[p][seq/64]&(1<<(seq%64)) == 0 {
+			if !seen.has(seq) {
 				missing++
 				if first < 0 {
 					first = seq
@@ -129,4 +127,40 @@ func (t *tracker) lost() []error {
 		}
 	}
 	return errs
+}
+
+// chunkBits is the size of a bitset's lazily allocated pieces (8 KiB each).
+const chunkBits = 1 << 16
+
+type bitChunk [chunkBits / 64]uint64
+
+// bitset is a fixed-size set of small integers that several goroutines can
+// update at once. Its memory is allocated in chunks as bits are set, so a
+// --duration run can allow a huge -n without paying for it up front.
+type bitset struct {
+	limit  int
+	chunks []atomic.Pointer[bitChunk]
+}
+
+func newBitset(limit int) *bitset {
+	return &bitset{limit: limit, chunks: make([]atomic.Pointer[bitChunk], (limit+chunkBits-1)/chunkBits)}
+}
+
+// set sets bit i (< limit) and reports whether it was already set.
+func (b *bitset) set(i int) bool {
+	slot := &b.chunks[i/chunkBits]
+	c := slot.Load()
+	if c == nil {
+		// Whoever loses the race uses the winner's chunk.
+		slot.CompareAndSwap(nil, new(bitChunk))
+		c = slot.Load()
+	}
+	word, mask := &c[i%chunkBits/64], uint64(1)<<(i%64)
+	return atomic.OrUint64(word, mask)&mask != 0
+}
+
+// has reports whether bit i is set.
+func (b *bitset) has(i int) bool {
+	c := b.chunks[i/chunkBits].Load()
+	return c != nil && atomic.LoadUint64(&c[i%chunkBits/64])&(1<<(i%64)) != 0
 }

@@ -42,6 +42,9 @@ func (c *Conn) readLine() ([]byte, error) {
 	if errors.Is(err, bufio.ErrBufferFull) {
 		return nil, fmt.Errorf("reply line longer than %d bytes starting %q", bufSize, line[:40])
 	}
+	if errors.Is(err, io.EOF) && len(line) > 0 {
+		return nil, io.ErrUnexpectedEOF // closed mid-reply, not between replies
+	}
 	if err != nil {
 		return nil, err
 	}
