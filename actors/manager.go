@@ -83,7 +83,11 @@ func (m *manager) start(ctx actor.Context) {
 func (m *manager) spawn(ctx actor.Context, name string, replayed chan<- error) *queueEntry {
 	stats := &queueStats{}
 	props := actor.PropsFromProducer(func() actor.Actor {
-		return newQueueActor(m.sys, name, stats, replayed)
+		// A queue restarted by supervision replays again but must not
+		// report to a start-up that is long over.
+		q := newQueueActor(m.sys, name, stats, replayed)
+		replayed = nil
+		return q
 	})
 	// Names are validated before they get here, and each name has one live
 	// actor at a time, so SpawnNamed cannot collide.

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// common points a run at the fake server with quick blocking gets.
+// fakeCommon points a run at the fake server.
 func fakeCommon(f *fakeKestrel, pipeline int) Common {
 	c := DefaultCommon()
 	c.Server, c.Pipeline = f.addr, pipeline

@@ -79,9 +79,10 @@ func (c *Conn) ReadEnd(verb, queue string) error {
 }
 
 // ReadValue reads the reply to a get on queue: either "END" (ok is false) or
-// "VALUE <queue> <flags> <len>", the data, and "END". Kestrel names the bare
-// queue in VALUE even when the get carried options such as /t=, so that is
-// what is checked. timeoutMs only shapes error messages.
+// "VALUE <key> <flags> <len>", the data, and "END". Kestrel names the bare
+// queue in VALUE; Kestrel-Go echoes the key as sent (with its /t= options),
+// as memcache clients expect, so either is accepted. timeoutMs only shapes
+// error messages.
 func (c *Conn) ReadValue(queue string, timeoutMs int, buf []byte) (value []byte, ok bool, err error) {
 	fail := func(want string, got []byte) ([]byte, bool, error) {
 		return buf, false, &ProtocolError{Request: "get " + getKey(queue, timeoutMs), Want: want, Got: string(got)}
@@ -124,7 +125,7 @@ func parseValueHeader(line []byte, queue string) (int, bool) {
 	}
 	key, rest, _ := bytes.Cut(rest, []byte{' '})
 	flags, size, _ := bytes.Cut(rest, []byte{' '})
-	if string(key) != queue {
+	if !bytes.Equal(key, []byte(queue)) && !(bytes.HasPrefix(key, []byte(queue)) && len(key) > len(queue) && key[len(queue)] == '/') {
 		return 0, false
 	}
 	if _, ok := parseUint(flags); !ok {

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -39,7 +40,7 @@ func TestMain(m *testing.M) {
 type process struct {
 	cmd  *exec.Cmd
 	addr string
-	logs *strings.Builder
+	logs *logBuffer
 	done chan error
 }
 
@@ -57,7 +58,7 @@ func freePort(t *testing.T) int {
 // connections.
 func startProcess(t *testing.T, env []string, args ...string) *process {
 	t.Helper()
-	p := &process{cmd: exec.Command(binary, args...), logs: &strings.Builder{}, done: make(chan error, 1)}
+	p := &process{cmd: exec.Command(binary, args...), logs: &logBuffer{}, done: make(chan error, 1)}
 	p.cmd.Env = append(os.Environ(), env...)
 	p.cmd.Stdout = p.logs
 	p.cmd.Stderr = p.logs
@@ -153,4 +154,22 @@ func (c *client) get(key string) (string, bool, error) {
 		return "", false, fmt.Errorf("no END after item: %q %v", end, err)
 	}
 	return string(buf[:n]), true, nil
+}
+
+// logBuffer collects a subprocess's output; tests read it while it runs.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

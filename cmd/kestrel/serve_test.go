@@ -19,7 +19,7 @@ func TestStartsWithEmbeddedDefaults(t *testing.T) {
 		t.Skip("port 22133 is taken on this machine")
 	}
 	dir := t.TempDir()
-	p := &process{cmd: exec.Command(binary), logs: &strings.Builder{}, done: make(chan error, 1), addr: "127.0.0.1:22133"}
+	p := &process{cmd: exec.Command(binary), logs: &logBuffer{}, done: make(chan error, 1), addr: "127.0.0.1:22133"}
 	p.cmd.Dir = dir
 	p.cmd.Stderr = p.logs
 	if err := p.cmd.Start(); err != nil {
