@@ -20,6 +20,7 @@ const (
 	replyItem                       // data (and xid for an open read)
 	replyError                      // err says why
 	replyUnknown                    // confirm or abort of an xid the queue does not hold
+	replyParked                     // the get waits for an item; its answer follows
 )
 
 type reply struct {

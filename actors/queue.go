@@ -255,6 +255,7 @@ func (q *queueActor) get(ctx actor.Context, req *getRequest) {
 		return
 	}
 	if !req.deadline.IsZero() && time.Now().Before(req.deadline) {
+		send(req.reply, reply{kind: replyParked})
 		q.waiters.push(req)
 		q.armWaiterTimer(ctx)
 		return

@@ -47,7 +47,8 @@ func (s *System) NewSession() *Session {
 	return &Session{
 		sys:     s,
 		conn:    s.root.Spawn(s.connectionProps),
-		replies: make(chan reply, 1),
+		// Room for a get's "parked" notice and its answer.
+		replies: make(chan reply, 2),
 		open:    make(map[string][]int32),
 	}
 }
@@ -115,10 +116,15 @@ type Read struct {
 	Peek    bool          // show the head item without removing it
 }
 
+// Parker is told when a get has to wait for an item. The context it returns
+// ends the wait early (the client went away); done is called once the wait
+// is over.
+type Parker func() (ctx context.Context, done func())
+
 // Get fetches the head item of queue. found is false when nothing came in
-// time. When ctx ends while waiting (the client went away), the wait is
-// withdrawn.
-func (s *Session) Get(ctx context.Context, queue string, how Read) (data []byte, found bool, err error) {
+// time. park, which may be nil, is called only when the get has to wait, so
+// a get served at once costs nothing more.
+func (s *Session) Get(queue string, how Read, park Parker) (data []byte, found bool, err error) {
 	if err := checkName(queue); err != nil {
 		return nil, false, err
 	}
@@ -133,7 +139,7 @@ func (s *Session) Get(ctx context.Context, queue string, how Read) (data []byte,
 	if how.Timeout > 0 {
 		req.deadline = time.Now().Add(how.Timeout)
 	}
-	r := s.wait(ctx, req)
+	r := s.wait(req, park)
 	switch r.kind {
 	case replyItem:
 		s.sys.Stats.GetHits.Add(1)
@@ -157,16 +163,23 @@ func (s *Session) countGet(how Read) {
 	}
 }
 
-// wait sends a get and waits for its answer; if ctx ends first, it
-// withdraws the get and takes whatever answer the queue gave (an item
-// handed out just before the withdrawal still counts).
-func (s *Session) wait(ctx context.Context, req *getRequest) reply {
+// wait sends a get and waits for its answer. If the queue parks it and the
+// parker's context ends first, it withdraws the get and takes whatever
+// answer the queue gave (an item handed out just before the withdrawal
+// still counts).
+func (s *Session) wait(req *getRequest, park Parker) reply {
 	s.sys.root.Send(s.sys.manager, req)
-	if req.deadline.IsZero() || ctx == nil {
+	r := <-s.replies
+	if r.kind != replyParked {
+		return r
+	}
+	if park == nil {
 		return <-s.replies
 	}
+	ctx, done := park()
+	defer done()
 	select {
-	case r := <-s.replies:
+	case r = <-s.replies:
 		return r
 	case <-ctx.Done():
 		s.sys.root.Send(s.sys.manager, &cancelWaitRequest{requestBase: s.base(req.queue)})

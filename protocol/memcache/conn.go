@@ -215,19 +215,7 @@ func (c *conn) get(req *Request) {
 
 // fetch gets one item and writes it as a get reply.
 func (c *conn) fetch(queue, key string, how actors.Read) (found bool) {
-	ctx := context.Background()
-	if how.Timeout > 0 {
-		// Before parking, write what is buffered: the client may be
-		// waiting on earlier replies.
-		if !c.flush() {
-			c.quit = true
-			return false
-		}
-		var stop func()
-		ctx, stop = c.watchHangup()
-		defer stop()
-	}
-	data, found, err := c.sess.Get(ctx, queue, how)
+	data, found, err := c.sess.Get(queue, how, c.park)
 	if err != nil {
 		c.fail(err)
 		return false
@@ -282,9 +270,18 @@ func (c *conn) monitor(req *Request) {
 }
 
 func (c *conn) monitorOne(queue string, wait time.Duration) ([]byte, bool, error) {
-	ctx, stop := c.watchHangup()
-	defer stop()
-	return c.sess.Get(ctx, queue, actors.Read{Timeout: wait, Open: true})
+	return c.sess.Get(queue, actors.Read{Timeout: wait, Open: true}, c.park)
+}
+
+// park runs while a get waits for an item: the replies buffered so far go
+// out (the client may be waiting on them), and a hang-up ends the wait.
+func (c *conn) park() (context.Context, func()) {
+	if !c.flush() {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		return ctx, func() {}
+	}
+	return c.watchHangup()
 }
 
 func (c *conn) flushExpired(queue string) {
