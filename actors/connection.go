@@ -9,22 +9,17 @@ import (
 // (the client went away) stops them, and each returns its item.
 type connectionActor struct {
 	sys  *System
-	txns map[txnKey]*actor.PID
-}
-
-type txnKey struct {
-	queue string
-	xid   int32
+	txns map[openRead]*actor.PID
 }
 
 func (c *connectionActor) Receive(ctx actor.Context) {
 	switch msg := ctx.Message().(type) {
 	case *actor.Started:
-		c.txns = make(map[txnKey]*actor.PID)
+		c.txns = make(map[openRead]*actor.PID)
 	case *txnOpened:
-		c.txns[txnKey(*msg)] = ctx.Spawn(c.sys.transactionProps(msg.queue, msg.xid))
+		c.txns[msg.openRead] = ctx.Spawn(c.sys.transactionProps(msg.openRead))
 	case *txnSettled:
-		key := txnKey(*msg)
+		key := msg.openRead
 		if pid, ok := c.txns[key]; ok {
 			delete(c.txns, key)
 			ctx.Send(pid, settle{})
@@ -37,8 +32,7 @@ func (c *connectionActor) Receive(ctx actor.Context) {
 // settled, stopping it sends the abort that returns the item to its queue.
 type transactionActor struct {
 	sys     *System
-	queue   string
-	xid     int32
+	read    openRead
 	settled bool
 }
 
@@ -48,7 +42,8 @@ func (t *transactionActor) Receive(ctx actor.Context) {
 		t.settled = true
 	case *actor.Stopping:
 		if !t.settled {
-			ctx.Send(t.sys.manager, &abortRequest{requestBase: requestBase{queue: t.queue}, xid: t.xid})
+			r := t.read
+			ctx.Send(t.sys.manager, &abortRequest{requestBase: requestBase{queue: r.queue}, xid: r.xid, owner: r.owner})
 		}
 	}
 }

@@ -24,11 +24,12 @@ const (
 )
 
 type reply struct {
-	kind replyKind
-	data []byte
-	xid  int32
-	n    int
-	err  error
+	kind  replyKind
+	data  []byte
+	xid   int32
+	owner *queueStats // for an open read: the queue incarnation that holds it
+	n     int
+	err   error
 }
 
 // queueRequest is a message addressed to one queue, routed by the manager.
@@ -76,15 +77,19 @@ type getRequest struct {
 // confirmRequest finishes an open read.
 type confirmRequest struct {
 	requestBase
-	xid int32
+	xid   int32
+	owner *queueStats
 }
 
 func (r *confirmRequest) createsQueue() bool { return false }
 
-// abortRequest returns an open read to the head of its queue.
+// abortRequest returns an open read to the head of its queue. owner names
+// the queue incarnation that handed the read out: a queue deleted and made
+// anew reuses xids, and must not take another client's read for this one.
 type abortRequest struct {
 	requestBase
-	xid int32
+	xid   int32
+	owner *queueStats
 }
 
 func (r *abortRequest) createsQueue() bool { return false }
@@ -106,6 +111,14 @@ func (r *deleteRequest) createsQueue() bool { return false }
 type cancelWaitRequest struct{ requestBase }
 
 func (r *cancelWaitRequest) createsQueue() bool { return false }
+
+// inspectRequest runs fn inside the queue actor, with its state: a way to
+// look at (or break) a queue from tests without a second path to its
+// state.
+type inspectRequest struct {
+	requestBase
+	fn func(q *queueActor)
+}
 
 // Manager messages.
 
@@ -139,18 +152,19 @@ type waiterTick struct{}
 
 // Connection and transaction actor messages.
 
-// txnOpened asks the connection actor to hold a new open read.
-type txnOpened struct {
+// openRead names one open read: its queue, xid and queue incarnation.
+type openRead struct {
 	queue string
 	xid   int32
+	owner *queueStats
 }
+
+// txnOpened asks the connection actor to hold a new open read.
+type txnOpened struct{ openRead }
 
 // txnSettled tells the connection actor an open read was confirmed or
 // aborted by the client, so its transaction actor stops without aborting.
-type txnSettled struct {
-	queue string
-	xid   int32
-}
+type txnSettled struct{ openRead }
 
 // settle tells a transaction actor its read is finished.
 type settle struct{}

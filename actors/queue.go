@@ -51,7 +51,7 @@ func newQueueActor(sys *System, name string, stats *queueStats, replayed chan<- 
 }
 
 func (q *queueActor) Receive(ctx actor.Context) {
-	defer q.failBatchOnPanic()
+	defer q.failOnPanic(ctx)
 	switch msg := ctx.Message().(type) {
 	case *actor.Started:
 		q.start(ctx)
@@ -74,6 +74,9 @@ func (q *queueActor) Receive(ctx actor.Context) {
 		q.delete(ctx, msg)
 	case *cancelWaitRequest:
 		q.cancelWait(ctx, msg)
+	case *inspectRequest:
+		msg.fn(q)
+		msg.answer(reply{kind: replyDone})
 	case *queueConfig:
 		q.cfg = msg.cfg
 	case flushJournal:
@@ -84,15 +87,19 @@ func (q *queueActor) Receive(ctx actor.Context) {
 	q.publish()
 }
 
-// failBatchOnPanic answers every held reply with an error before the panic
-// reaches the supervisor, which restarts the queue from its journal: no
-// client is left waiting on an answer that will never come.
-func (q *queueActor) failBatchOnPanic() {
+// failOnPanic answers the request being handled and every held reply with
+// an error before the panic reaches the supervisor, which restarts the
+// queue from its journal: no client is left waiting on an answer that will
+// never come.
+func (q *queueActor) failOnPanic(ctx actor.Context) {
 	r := recover()
 	if r == nil {
 		return
 	}
 	q.log.Error("queue actor failed; restarting from journal", "panic", r)
+	if req, ok := ctx.Message().(queueRequest); ok {
+		req.answer(reply{kind: replyError, err: errInternal(q.name)})
+	}
 	for _, p := range q.batch {
 		send(p.to, reply{kind: replyError, err: errInternal(q.name)})
 	}
@@ -281,7 +288,7 @@ func (q *queueActor) handOut(ctx actor.Context, req *getRequest) {
 	it.xid = q.nextXid()
 	q.open[it.xid] = it
 	q.appendJournal(ctx, persistence.Record{Op: persistence.OpRemoveTentativeXid, Xid: it.xid})
-	q.respond(req.reply, reply{kind: replyItem, data: it.data, xid: it.xid})
+	q.respond(req.reply, reply{kind: replyItem, data: it.data, xid: it.xid, owner: q.stats})
 }
 
 // nextXid picks the next transaction id, skipping 0 and ids still open.
@@ -295,7 +302,7 @@ func (q *queueActor) nextXid() int32 {
 }
 
 func (q *queueActor) confirm(ctx actor.Context, req *confirmRequest) {
-	if _, ok := q.open[req.xid]; !ok {
+	if _, ok := q.open[req.xid]; !ok || req.owner != q.stats {
 		q.respond(req.reply, reply{kind: replyUnknown})
 		return
 	}
@@ -307,7 +314,7 @@ func (q *queueActor) confirm(ctx actor.Context, req *confirmRequest) {
 // abort returns an open read's item to the head of the queue.
 func (q *queueActor) abort(ctx actor.Context, req *abortRequest) {
 	it, ok := q.open[req.xid]
-	if !ok {
+	if !ok || req.owner != q.stats {
 		q.respond(req.reply, reply{kind: replyUnknown})
 		return
 	}

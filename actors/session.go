@@ -37,7 +37,7 @@ type Session struct {
 	sys     *System
 	conn    *actor.PID
 	replies chan reply
-	open    map[string][]int32
+	open    map[string][]openRead
 }
 
 // NewSession registers a client connection.
@@ -45,11 +45,11 @@ func (s *System) NewSession() *Session {
 	s.Stats.CurrConnections.Add(1)
 	s.Stats.TotalConnections.Add(1)
 	return &Session{
-		sys:     s,
-		conn:    s.root.Spawn(s.connectionProps),
+		sys:  s,
+		conn: s.root.Spawn(s.connectionProps),
 		// Room for a get's "parked" notice and its answer.
 		replies: make(chan reply, 2),
-		open:    make(map[string][]int32),
+		open:    make(map[string][]openRead),
 	}
 }
 
@@ -144,8 +144,9 @@ func (s *Session) Get(queue string, how Read, park Parker) (data []byte, found b
 	case replyItem:
 		s.sys.Stats.GetHits.Add(1)
 		if how.Open {
-			s.open[queue] = append(s.open[queue], r.xid)
-			s.sys.root.Send(s.conn, &txnOpened{queue: queue, xid: r.xid})
+			read := openRead{queue: queue, xid: r.xid, owner: r.owner}
+			s.open[queue] = append(s.open[queue], read)
+			s.sys.root.Send(s.conn, &txnOpened{read})
 		}
 		return r.data, true, nil
 	case replyError:
@@ -202,8 +203,8 @@ func (s *Session) CloseRead(queue string) (bool, error) {
 func (s *Session) ConfirmReads(queue string, n int) (int, error) {
 	done := 0
 	for done < n && len(s.open[queue]) > 0 {
-		xid := s.popOpen(queue)
-		r := s.call(&confirmRequest{requestBase: s.base(queue), xid: xid})
+		read := s.popOpen(queue)
+		r := s.call(&confirmRequest{requestBase: s.base(queue), xid: read.xid, owner: read.owner})
 		if r.kind == replyError {
 			return done, r.err
 		}
@@ -218,8 +219,8 @@ func (s *Session) AbortRead(queue string) (bool, error) {
 	if len(s.open[queue]) == 0 {
 		return false, nil
 	}
-	xid := s.popOpen(queue)
-	r := s.call(&abortRequest{requestBase: s.base(queue), xid: xid})
+	read := s.popOpen(queue)
+	r := s.call(&abortRequest{requestBase: s.base(queue), xid: read.xid, owner: read.owner})
 	if r.kind == replyError {
 		return false, r.err
 	}
@@ -228,16 +229,16 @@ func (s *Session) AbortRead(queue string) (bool, error) {
 
 // popOpen forgets the oldest open read of queue and stops its transaction
 // actor, which then no longer aborts it.
-func (s *Session) popOpen(queue string) int32 {
-	xids := s.open[queue]
-	xid := xids[0]
-	if len(xids) == 1 {
+func (s *Session) popOpen(queue string) openRead {
+	reads := s.open[queue]
+	read := reads[0]
+	if len(reads) == 1 {
 		delete(s.open, queue)
 	} else {
-		s.open[queue] = xids[1:]
+		s.open[queue] = reads[1:]
 	}
-	s.sys.root.Send(s.conn, &txnSettled{queue: queue, xid: xid})
-	return xid
+	s.sys.root.Send(s.conn, &txnSettled{read})
+	return read
 }
 
 // Flush discards every item of queue.

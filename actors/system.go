@@ -25,7 +25,7 @@ type System struct {
 	Stats   *ServerStats
 
 	connectionProps  *actor.Props
-	transactionProps func(queue string, xid int32) *actor.Props
+	transactionProps func(read openRead) *actor.Props
 }
 
 // Start replays every journal under cfg.QueuePath and returns once every
@@ -44,9 +44,9 @@ func Start(cfg *config.Config, log *slog.Logger) (*System, error) {
 	}))
 	s.root = s.actors.Root
 	s.connectionProps = actor.PropsFromProducer(func() actor.Actor { return &connectionActor{sys: s} })
-	s.transactionProps = func(queue string, xid int32) *actor.Props {
+	s.transactionProps = func(read openRead) *actor.Props {
 		return actor.PropsFromProducer(func() actor.Actor {
-			return &transactionActor{sys: s, queue: queue, xid: xid}
+			return &transactionActor{sys: s, read: read}
 		})
 	}
 	ready := make(chan error, 1)
