@@ -86,6 +86,9 @@ func (s *Session) Put(queue string, data []byte, expiry time.Time, ack bool) (st
 		return false, err
 	}
 	s.sys.Stats.CmdSet.Add(1)
+	if err := s.sys.allowWrite(); err != nil {
+		return false, err
+	}
 	req := &putRequest{requestBase: s.base(queue), data: data, expiry: expiryMs(expiry)}
 	if !ack {
 		req.reply = nil
@@ -126,6 +129,9 @@ type Parker func() (ctx context.Context, done func())
 // a get served at once costs nothing more.
 func (s *Session) Get(queue string, how Read, park Parker) (data []byte, found bool, err error) {
 	if err := checkName(queue); err != nil {
+		return nil, false, err
+	}
+	if err := s.sys.allowRead(); err != nil {
 		return nil, false, err
 	}
 	if how.Open && len(s.open[queue]) >= s.sys.Config().MaxOpenTransactions {
@@ -216,6 +222,9 @@ func (s *Session) ConfirmReads(queue string, n int) (int, error) {
 // AbortRead returns the oldest open read on queue to the head of the
 // queue; false when there was none.
 func (s *Session) AbortRead(queue string) (bool, error) {
+	if err := s.sys.allowRead(); err != nil {
+		return false, err
+	}
 	if len(s.open[queue]) == 0 {
 		return false, nil
 	}
@@ -246,6 +255,9 @@ func (s *Session) Flush(queue string) error {
 	if err := checkName(queue); err != nil {
 		return err
 	}
+	if err := s.sys.allowWrite(); err != nil {
+		return err
+	}
 	if r := s.call(&flushRequest{s.base(queue)}); r.kind == replyError {
 		return r.err
 	}
@@ -254,6 +266,9 @@ func (s *Session) Flush(queue string) error {
 
 // FlushAll flushes every queue, one at a time.
 func (s *Session) FlushAll() error {
+	if err := s.sys.allowWrite(); err != nil {
+		return err
+	}
 	for _, name := range s.sys.QueueNames() {
 		if err := s.Flush(name); err != nil {
 			return err
@@ -265,6 +280,9 @@ func (s *Session) FlushAll() error {
 // Delete drops queue and its journal.
 func (s *Session) Delete(queue string) error {
 	if err := checkName(queue); err != nil {
+		return err
+	}
+	if err := s.sys.allowWrite(); err != nil {
 		return err
 	}
 	for len(s.open[queue]) > 0 {
@@ -279,6 +297,9 @@ func (s *Session) Delete(queue string) error {
 // FlushExpired drops the expired items of queue, or of every queue when
 // queue is "", and says how many.
 func (s *Session) FlushExpired(queue string) (int, error) {
+	if err := s.sys.allowWrite(); err != nil {
+		return 0, err
+	}
 	names := []string{queue}
 	if queue == "" {
 		names = s.sys.QueueNames()

@@ -23,6 +23,7 @@ type System struct {
 	manager *actor.PID
 	log     *slog.Logger
 	Stats   *ServerStats
+	status  serverStatus
 
 	connectionProps  *actor.Props
 	transactionProps func(read openRead) *actor.Props
@@ -37,6 +38,13 @@ func Start(cfg *config.Config, log *slog.Logger) (*System, error) {
 	}
 	s := &System{log: log, Stats: &ServerStats{started: time.Now()}}
 	s.cfg.Store(cfg)
+	initial, err := ParseStatus(cfg.DefaultStatus)
+	if err != nil {
+		return nil, fmt.Errorf("default_status: %w", err)
+	}
+	if err := s.status.load(cfg.StatusFile, initial); err != nil {
+		return nil, err
+	}
 	s.actors = actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger {
 		// protoactor logs every supervision event at Info; keep ours quiet
 		// unless something is wrong.

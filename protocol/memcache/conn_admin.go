@@ -2,6 +2,8 @@ package memcache
 
 import (
 	"strings"
+
+	"github.com/kestrel-go/kestrel/actors"
 )
 
 // The operator's commands: stats, dump_stats, dump_config, status.
@@ -47,12 +49,21 @@ func (c *conn) dumpConfig() {
 	c.out = AppendEnd(c.out)
 }
 
-// status reports the server status. Every server is up: statuses that
-// refuse operations are not implemented yet, so a change is refused.
+// status reports the server status, or changes it.
 func (c *conn) status(args []string) {
 	if len(args) == 0 {
-		c.line("UP")
+		c.line(c.srv.Queues.Status().String())
 		return
 	}
-	c.out = AppendServerError(c.out, "status changes are not supported by this server")
+	next, err := actors.ParseStatus(args[0])
+	if err != nil {
+		c.out = AppendClientError(c.out, err.Error())
+		c.quit = true
+		return
+	}
+	if err := c.srv.Queues.SetStatus(next); err != nil {
+		c.out = AppendServerError(c.out, err.Error())
+		return
+	}
+	c.out = AppendEnd(c.out)
 }
