@@ -24,12 +24,13 @@ const (
 )
 
 type reply struct {
-	kind  replyKind
-	data  []byte
-	xid   int32
-	owner *queueStats // for an open read: the queue incarnation that holds it
-	n     int
-	err   error
+	kind    replyKind
+	data    []byte
+	xid     int32
+	owner   *queueStats   // for an open read: the queue incarnation that holds it
+	timeout time.Duration // for an open read: the queue's open_transaction_timeout
+	n       int
+	err     error
 }
 
 // queueRequest is a message addressed to one queue, routed by the manager.
@@ -43,8 +44,9 @@ type queueRequest interface {
 }
 
 type requestBase struct {
-	queue string
-	reply chan<- reply
+	queue  string
+	reply  chan<- reply
+	client string // the client's address, for the logs; "" for the server's own requests
 }
 
 func (r *requestBase) queueName() string  { return r.queue }
@@ -58,11 +60,26 @@ func (r *requestBase) answer(rep reply) {
 	}
 }
 
-// putRequest adds an item. reply is nil for noreply sets.
+// putRequest adds an item. reply is nil for noreply sets. A copy of an item
+// fanned out to a child queue or an alias destination answers through join
+// instead, and never creates its queue.
 type putRequest struct {
 	requestBase
 	data   []byte
 	expiry int64 // unix ms; 0 = never
+	join   *fanoutJoin
+	counts bool // this queue's answer decides the join's
+	copy   bool // a fanout copy: a deleted child must stay deleted
+}
+
+func (r *putRequest) createsQueue() bool { return !r.copy }
+
+func (r *putRequest) answer(rep reply) {
+	if r.join != nil {
+		r.join.done(rep, r.counts)
+		return
+	}
+	r.requestBase.answer(rep)
 }
 
 // getRequest hands out (or with peek, shows) the head item. With a deadline
@@ -102,8 +119,13 @@ type flushExpiredRequest struct{ requestBase }
 
 func (r *flushExpiredRequest) createsQueue() bool { return false }
 
-// deleteRequest drops a queue and its journal.
-type deleteRequest struct{ requestBase }
+// deleteRequest drops a queue and its journal. ifIdle asks the queue to go
+// only if it is still empty and idle (max_queue_age); otherwise it stays
+// and says so with queueKept.
+type deleteRequest struct {
+	requestBase
+	ifIdle bool
+}
 
 func (r *deleteRequest) createsQueue() bool { return false }
 
@@ -138,6 +160,20 @@ type reconfigure struct{ cfg *config.Config }
 // queueConfig gives a queue actor its settings from a reloaded config.
 type queueConfig struct{ cfg config.Queue }
 
+// fanoutChildren tells a parent queue the names of its fanout children.
+type fanoutChildren struct{ names []string }
+
+// sweepTick starts a round of the background expiry sweep.
+type sweepTick struct{}
+
+// retireQueue asks the manager to delete an empty queue older than
+// max_queue_age.
+type retireQueue struct{ name string }
+
+// queueKept tells the manager that a queue asked to retire had new work by
+// the time it was told to go, so it stays.
+type queueKept struct{ name string }
+
 // queueGone tells the manager a deleted queue actor has erased its journal.
 type queueGone struct{ name string }
 
@@ -159,8 +195,16 @@ type openRead struct {
 	owner *queueStats
 }
 
-// txnOpened asks the connection actor to hold a new open read.
-type txnOpened struct{ openRead }
+// txnOpened asks the connection actor to hold a new open read, aborted
+// after timeout unless settled (0: never).
+type txnOpened struct {
+	openRead
+	timeout time.Duration
+}
+
+// txnTimedOut tells the connection actor its transaction actor aborted its
+// read at open_transaction_timeout.
+type txnTimedOut struct{ openRead }
 
 // txnSettled tells the connection actor an open read was confirmed or
 // aborted by the client, so its transaction actor stops without aborting.

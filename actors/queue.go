@@ -30,12 +30,16 @@ type queueActor struct {
 	flushQueued bool
 	broken      error // the journal could not be opened: every request fails
 
-	waiters waiterList
+	waiters  waiterList
+	children []string // fanout children, fed a copy of every item put here
+	created  time.Time
 }
 
 type pendingReply struct {
-	to chan<- reply
-	r  reply
+	to     chan<- reply
+	r      reply
+	join   *fanoutJoin // instead of to, for a put with copies elsewhere
+	counts bool
 }
 
 func newQueueActor(sys *System, name string, stats *queueStats, replayed chan<- error) *queueActor {
@@ -68,10 +72,14 @@ func (q *queueActor) Receive(ctx actor.Context) {
 	case *flushRequest:
 		q.flush(ctx, msg)
 	case *flushExpiredRequest:
-		n := q.discardExpired(ctx, nowMs())
+		n := q.discardExpired(ctx, nowMs(), 0)
 		q.respond(msg.reply, reply{kind: replyDone, n: n})
 	case *deleteRequest:
 		q.delete(ctx, msg)
+	case *fanoutChildren:
+		q.children = msg.names
+	case sweepTick:
+		q.sweep(ctx)
 	case *cancelWaitRequest:
 		q.cancelWait(ctx, msg)
 	case *inspectRequest:
@@ -110,7 +118,8 @@ func (q *queueActor) failOnPanic(ctx actor.Context) {
 }
 
 func (q *queueActor) start(ctx actor.Context) {
-	q.stats.createTimeMs.Store(time.Now().UnixMilli())
+	q.created = time.Now()
+	q.stats.createTimeMs.Store(q.created.UnixMilli())
 	err := q.openJournal(ctx)
 	if err != nil {
 		q.broken = err
@@ -141,6 +150,7 @@ func (q *queueActor) publish() {
 	q.stats.bytes.Store(q.items.bytes)
 	q.stats.openTransactions.Store(int64(len(q.open)))
 	q.stats.waiters.Store(int64(q.waiters.len()))
+	q.stats.setHead(q.items.peekFront())
 }
 
 // respond answers a request, after the journal batch it belongs to is
@@ -150,7 +160,7 @@ func (q *queueActor) respond(to chan<- reply, r reply) {
 		return
 	}
 	if q.flushQueued {
-		q.batch = append(q.batch, pendingReply{to, r})
+		q.batch = append(q.batch, pendingReply{to: to, r: r})
 		return
 	}
 	send(to, r)
@@ -167,30 +177,72 @@ func send(to chan<- reply, r reply) {
 
 func nowMs() int64 { return time.Now().UnixMilli() }
 
-// put adds an item at the tail, or refuses it when the queue is full.
+// put adds an item at the tail, or refuses it when the queue is full, and
+// sends a copy to each fanout child.
 func (q *queueActor) put(ctx actor.Context, req *putRequest) {
 	if q.broken != nil {
 		req.answer(reply{kind: replyError, err: q.broken})
 		return
 	}
-	now := nowMs()
-	q.discardExpired(ctx, now)
-	if q.cfg.MaxItemSize > 0 && int64(len(req.data)) > int64(q.cfg.MaxItemSize) {
-		q.respond(req.reply, reply{kind: replyNotStored})
+	if len(q.children) > 0 {
+		req = q.fanOut(ctx, req)
+	}
+	// fanout_only is about the parent; a child inherits it but stores.
+	if q.cfg.FanoutOnly && fanoutParent(q.name) == "" {
+		q.answerPut(req, reply{kind: replyDone})
 		return
 	}
-	if !q.makeRoom(ctx, int64(len(req.data))) {
-		q.respond(req.reply, reply{kind: replyNotStored})
-		return
+	q.answerPut(req, reply{kind: q.add(ctx, req.data, req.expiry)})
+	q.serveWaiters(ctx)
+}
+
+// add stores one item, journaled, unless it is too big or the queue is full.
+func (q *queueActor) add(ctx actor.Context, data []byte, expiry int64) replyKind {
+	now := nowMs()
+	q.discardExpired(ctx, now, 0)
+	if q.cfg.MaxItemSize > 0 && int64(len(data)) > int64(q.cfg.MaxItemSize) {
+		return replyNotStored
+	}
+	if !q.makeRoom(ctx, int64(len(data))) {
+		return replyNotStored
 	}
 	q.lastSeq++
-	it := item{data: req.data, addTime: now, expiry: q.capExpiry(now, req.expiry), seq: q.lastSeq}
+	it := item{data: data, addTime: now, expiry: q.capExpiry(now, expiry), seq: q.lastSeq}
 	q.appendJournal(ctx, persistence.Record{Op: persistence.OpAddX, AddTime: it.addTime, Expiry: it.expiry, Data: it.data})
 	q.items.pushBack(it)
 	q.stats.totalItems.Add(1)
 	q.sys.Stats.TotalItems.Add(1)
-	q.respond(req.reply, reply{kind: replyDone})
-	q.serveWaiters(ctx)
+	return replyDone
+}
+
+// fanOut sends a copy of a put to every child, through the manager (a child
+// may be going away). When a client waits, its answer is held by a join
+// until the children have journaled their copies too; the returned request
+// is the parent's part of that join.
+func (q *queueActor) fanOut(ctx actor.Context, req *putRequest) *putRequest {
+	var join *fanoutJoin
+	if req.reply != nil && req.join == nil {
+		join = newFanoutJoin(req.reply, 1+len(q.children))
+		req = &putRequest{requestBase: requestBase{queue: req.queue}, data: req.data, expiry: req.expiry, join: join, counts: true}
+	}
+	for _, child := range q.children {
+		ctx.Send(q.sys.manager, &putRequest{requestBase: requestBase{queue: child}, data: req.data, expiry: req.expiry, join: join, copy: true})
+	}
+	return req
+}
+
+// answerPut answers a put, after its journal batch is written (group
+// commit); a put that is part of a fanout or alias answers its join.
+func (q *queueActor) answerPut(req *putRequest, r reply) {
+	if req.join == nil {
+		q.respond(req.reply, r)
+		return
+	}
+	if q.flushQueued {
+		q.batch = append(q.batch, pendingReply{r: r, join: req.join, counts: req.counts})
+		return
+	}
+	req.join.done(r, req.counts)
 }
 
 // capExpiry applies max_age: no item lives longer than that.
@@ -232,18 +284,39 @@ func (q *queueActor) removeHead(ctx actor.Context) (item, bool) {
 }
 
 // discardExpired drops expired items from the head, as Kestrel does on
-// every add and remove.
-func (q *queueActor) discardExpired(ctx actor.Context, now int64) int {
+// every add and remove, at most limit of them (0: no limit). With
+// expire_to_queue they move there, as if a client had put them, with no
+// expiry of their own.
+func (q *queueActor) discardExpired(ctx actor.Context, now int64, limit int) int {
 	n := 0
-	for {
+	for limit <= 0 || n < limit {
 		head := q.items.peekFront()
 		if head == nil || !head.expiredAt(now) {
-			return n
+			break
 		}
-		q.removeHead(ctx)
+		it, _ := q.removeHead(ctx)
 		q.stats.expiredItems.Add(1)
+		if target := q.cfg.ExpireToQueue; target != "" && target != q.name {
+			ctx.Send(q.sys.manager, &putRequest{requestBase: requestBase{queue: target}, data: it.data})
+		}
 		n++
 	}
+	return n
+}
+
+// sweep is one round of the background expiry: a bounded number of
+// expired items go, and a queue empty and idle past max_queue_age asks to
+// be deleted.
+func (q *queueActor) sweep(ctx actor.Context) {
+	q.discardExpired(ctx, nowMs(), q.cfg.MaxExpireSweep)
+	if q.idleExpired() {
+		ctx.Send(q.sys.manager, &retireQueue{name: q.name})
+	}
+}
+
+func (q *queueActor) idleExpired() bool {
+	return q.cfg.MaxQueueAge > 0 && q.items.len() == 0 && len(q.open) == 0 &&
+		q.waiters.len() == 0 && time.Since(q.created) > q.cfg.MaxQueueAge
 }
 
 // get answers a read at once when it can, or parks it until an item comes
@@ -256,7 +329,7 @@ func (q *queueActor) get(ctx actor.Context, req *getRequest) {
 	if req.open {
 		q.stats.transactions.Add(1)
 	}
-	q.discardExpired(ctx, nowMs())
+	q.discardExpired(ctx, nowMs(), 0)
 	if q.items.len() > 0 && q.waiters.len() == 0 {
 		q.handOut(ctx, req)
 		return
@@ -288,7 +361,7 @@ func (q *queueActor) handOut(ctx actor.Context, req *getRequest) {
 	it.xid = q.nextXid()
 	q.open[it.xid] = it
 	q.appendJournal(ctx, persistence.Record{Op: persistence.OpRemoveTentativeXid, Xid: it.xid})
-	q.respond(req.reply, reply{kind: replyItem, data: it.data, xid: it.xid, owner: q.stats})
+	q.respond(req.reply, reply{kind: replyItem, data: it.data, xid: it.xid, owner: q.stats, timeout: q.cfg.OpenTransactionTimeout})
 }
 
 // nextXid picks the next transaction id, skipping 0 and ids still open.
@@ -337,11 +410,17 @@ func (q *queueActor) flush(ctx actor.Context, req *flushRequest) {
 		q.removeHead(ctx)
 	}
 	q.stats.totalFlushes.Add(1)
+	q.log.Info("queue flushed", "client", req.client)
 	q.respond(req.reply, reply{kind: replyDone})
 }
 
 // delete erases the journal, tells the manager the name is free, and stops.
+// A retirement for max_queue_age is called off if work came meanwhile.
 func (q *queueActor) delete(ctx actor.Context, req *deleteRequest) {
+	if req.ifIdle && !q.idleExpired() {
+		ctx.Send(ctx.Parent(), &queueKept{name: q.name})
+		return
+	}
 	q.waiters.each(func(w *getRequest) { w.answer(reply{kind: replyEmpty}) })
 	q.waiters.clear()
 	q.stopWaiterTimer()
@@ -354,7 +433,7 @@ func (q *queueActor) delete(ctx actor.Context, req *deleteRequest) {
 		}
 		q.journal = nil
 	}
-	q.log.Info("queue deleted")
+	q.log.Info("queue deleted", "client", req.client)
 	req.answer(reply{kind: replyDone})
 	ctx.Send(ctx.Parent(), &queueGone{name: q.name})
 	ctx.Stop(ctx.Self())

@@ -13,7 +13,7 @@ import (
 // from it at start, and writing to it in group-commit batches.
 
 func (q *queueActor) journalOptions() persistence.Options {
-	opts := persistence.Options{Logger: q.log}
+	opts := persistence.Options{Logger: q.log, Observer: q.sys.journalObserver(q.name)}
 	switch sync := q.cfg.SyncJournal; {
 	case sync.Never:
 		opts.Sync = persistence.SyncNever
@@ -144,6 +144,10 @@ func (q *queueActor) flushJournal() {
 		r := p.r
 		if err != nil {
 			r = reply{kind: replyError, err: err}
+		}
+		if p.join != nil {
+			p.join.done(r, p.counts)
+			continue
 		}
 		send(p.to, r)
 	}

@@ -18,6 +18,9 @@ var (
 	// ErrReadStillOpen: a plain get on a queue where this client holds an
 	// open read (Kestrel refuses it).
 	ErrReadStillOpen = errors.New("a read is still open on this queue")
+	// ErrTooManyConnections: this connection came when the server had more
+	// connections than connection_limit_refuse_writes (or _reads) allows.
+	ErrTooManyConnections = errors.New("too many connections")
 )
 
 // BadQueueNameError is a request naming a queue that cannot exist.
@@ -38,18 +41,32 @@ type Session struct {
 	conn    *actor.PID
 	replies chan reply
 	open    map[string][]openRead
+	expired *expiredReads
+	client  string // the client's address, for the logs
+	// Kestrel decides once, when a client connects, whether the server was
+	// too busy for it to write or read.
+	refuseWrites, refuseReads bool
 }
 
 // NewSession registers a client connection.
 func (s *System) NewSession() *Session {
-	s.Stats.CurrConnections.Add(1)
+	count := s.Stats.CurrConnections.Add(1)
 	s.Stats.TotalConnections.Add(1)
+	cfg := s.Config()
+	expired := &expiredReads{}
+	conn := s.root.Spawn(actor.PropsFromProducer(func() actor.Actor {
+		return &connectionActor{sys: s, expired: expired}
+	}))
 	return &Session{
 		sys:  s,
-		conn: s.root.Spawn(s.connectionProps),
+		conn: conn,
 		// Room for a get's "parked" notice and its answer.
 		replies: make(chan reply, 2),
 		open:    make(map[string][]openRead),
+		expired: expired,
+
+		refuseWrites: cfg.ConnectionLimitRefuseWrites > 0 && count > int64(cfg.ConnectionLimitRefuseWrites),
+		refuseReads:  cfg.ConnectionLimitRefuseReads > 0 && count > int64(cfg.ConnectionLimitRefuseReads),
 	}
 }
 
@@ -63,7 +80,7 @@ func (s *Session) Close() {
 func (s *Session) System() *System { return s.sys }
 
 func (s *Session) base(queue string) requestBase {
-	return requestBase{queue: queue, reply: s.replies}
+	return requestBase{queue: queue, reply: s.replies, client: s.client}
 }
 
 func (s *Session) call(req queueRequest) reply {
@@ -88,6 +105,9 @@ func (s *Session) Put(queue string, data []byte, expiry time.Time, ack bool) (st
 	s.sys.Stats.CmdSet.Add(1)
 	if err := s.sys.allowWrite(); err != nil {
 		return false, err
+	}
+	if s.refuseWrites {
+		return false, ErrTooManyConnections
 	}
 	req := &putRequest{requestBase: s.base(queue), data: data, expiry: expiryMs(expiry)}
 	if !ack {
@@ -134,6 +154,10 @@ func (s *Session) Get(queue string, how Read, park Parker) (data []byte, found b
 	if err := s.sys.allowRead(); err != nil {
 		return nil, false, err
 	}
+	if s.refuseReads {
+		return nil, false, ErrTooManyConnections
+	}
+	s.forgetExpired()
 	if how.Open && len(s.open[queue]) >= s.sys.Config().MaxOpenTransactions {
 		return nil, false, ErrTooManyOpenReads
 	}
@@ -149,16 +173,18 @@ func (s *Session) Get(queue string, how Read, park Parker) (data []byte, found b
 	switch r.kind {
 	case replyItem:
 		s.sys.Stats.GetHits.Add(1)
+		s.sys.countQueueRead(queue, how.Peek, true)
 		if how.Open {
 			read := openRead{queue: queue, xid: r.xid, owner: r.owner}
 			s.open[queue] = append(s.open[queue], read)
-			s.sys.root.Send(s.conn, &txnOpened{read})
+			s.sys.root.Send(s.conn, &txnOpened{openRead: read, timeout: r.timeout})
 		}
 		return r.data, true, nil
 	case replyError:
 		return nil, false, r.err
 	}
 	s.sys.Stats.GetMisses.Add(1)
+	s.sys.countQueueRead(queue, how.Peek, false)
 	return nil, false, nil
 }
 
@@ -195,7 +221,29 @@ func (s *Session) wait(req *getRequest, park Parker) reply {
 }
 
 // OpenReads is the number of reads this session holds open on queue.
-func (s *Session) OpenReads(queue string) int { return len(s.open[queue]) }
+func (s *Session) OpenReads(queue string) int {
+	s.forgetExpired()
+	return len(s.open[queue])
+}
+
+// forgetExpired drops the open reads that open_transaction_timeout already
+// returned to their queues.
+func (s *Session) forgetExpired() {
+	for _, gone := range s.expired.take() {
+		reads := s.open[gone.queue]
+		for i, r := range reads {
+			if r == gone {
+				reads = append(reads[:i:i], reads[i+1:]...)
+				break
+			}
+		}
+		if len(reads) == 0 {
+			delete(s.open, gone.queue)
+		} else {
+			s.open[gone.queue] = reads
+		}
+	}
+}
 
 // CloseRead confirms the oldest open read on queue; false when there was
 // none.
@@ -207,6 +255,7 @@ func (s *Session) CloseRead(queue string) (bool, error) {
 // ConfirmReads confirms up to n open reads on queue, oldest first, and
 // says how many there were.
 func (s *Session) ConfirmReads(queue string, n int) (int, error) {
+	s.forgetExpired()
 	done := 0
 	for done < n && len(s.open[queue]) > 0 {
 		read := s.popOpen(queue)
@@ -225,6 +274,7 @@ func (s *Session) AbortRead(queue string) (bool, error) {
 	if err := s.sys.allowRead(); err != nil {
 		return false, err
 	}
+	s.forgetExpired()
 	if len(s.open[queue]) == 0 {
 		return false, nil
 	}
@@ -288,7 +338,7 @@ func (s *Session) Delete(queue string) error {
 	for len(s.open[queue]) > 0 {
 		s.popOpen(queue) // its open reads die with it
 	}
-	if r := s.call(&deleteRequest{s.base(queue)}); r.kind == replyError {
+	if r := s.call(&deleteRequest{requestBase: s.base(queue)}); r.kind == replyError {
 		return r.err
 	}
 	return nil

@@ -29,6 +29,14 @@ type queueStats struct {
 	journalRotations atomic.Int64
 	corruptJournals  atomic.Int64
 	createTimeMs     atomic.Int64
+	headAddTimeMs    atomic.Int64 // 0 when the queue is empty
+
+	// Counted by the sessions reading this queue (see countQueueRead), as
+	// the server-wide cmd_get, cmd_peek, get_hits and get_misses are.
+	cmdGet    atomic.Int64
+	cmdPeek   atomic.Int64
+	getHits   atomic.Int64
+	getMisses atomic.Int64
 }
 
 // Stat is one named figure, in the order Kestrel reports them.
@@ -61,7 +69,32 @@ func (s *queueStats) list() []Stat {
 		{"corrupt_journals", itoa(s.corruptJournals.Load())},
 		{"age_msec", itoa(s.ageMs.Load())},
 		{"create_time", itoa(s.createTimeMs.Load())},
+		// Not in Kestrel: the server-wide read counters, per queue, and how
+		// long the item at the head has been waiting.
+		{"cmd_get", itoa(s.cmdGet.Load())},
+		{"cmd_peek", itoa(s.cmdPeek.Load())},
+		{"get_hits", itoa(s.getHits.Load())},
+		{"get_misses", itoa(s.getMisses.Load())},
+		{"head_age_msec", itoa(s.headAgeMs(time.Now()))},
 	}
+}
+
+// setHead publishes when the head item was added; the queue actor calls it
+// after every message, with nil for an empty queue.
+func (s *queueStats) setHead(head *item) {
+	var added int64
+	if head != nil {
+		added = max(head.addTime, 1)
+	}
+	s.headAddTimeMs.Store(added)
+}
+
+func (s *queueStats) headAgeMs(now time.Time) int64 {
+	added := s.headAddTimeMs.Load()
+	if added == 0 {
+		return 0
+	}
+	return max(0, now.UnixMilli()-added)
 }
 
 // ServerStats are the server-wide counters of guide.md ("Server stats").

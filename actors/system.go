@@ -17,16 +17,18 @@ import (
 
 // System is a running set of queues.
 type System struct {
-	cfg     atomic.Pointer[config.Config]
-	actors  *actor.ActorSystem
-	root    *actor.RootContext
-	manager *actor.PID
-	log     *slog.Logger
-	Stats   *ServerStats
-	status  serverStatus
+	cfg       atomic.Pointer[config.Config]
+	actors    *actor.ActorSystem
+	root      *actor.RootContext
+	manager   *actor.PID
+	log       *slog.Logger
+	Stats     *ServerStats
+	status    serverStatus
+	stopSweep chan struct{}
+	obs       observability
 
 	connectionProps  *actor.Props
-	transactionProps func(read openRead) *actor.Props
+	transactionProps func(read openRead, timeout time.Duration) *actor.Props
 }
 
 // Start replays every journal under cfg.QueuePath and returns once every
@@ -51,10 +53,9 @@ func Start(cfg *config.Config, log *slog.Logger) (*System, error) {
 		return log.With("lib", "protoactor")
 	}))
 	s.root = s.actors.Root
-	s.connectionProps = actor.PropsFromProducer(func() actor.Actor { return &connectionActor{sys: s} })
-	s.transactionProps = func(read openRead) *actor.Props {
+	s.transactionProps = func(read openRead, timeout time.Duration) *actor.Props {
 		return actor.PropsFromProducer(func() actor.Actor {
-			return &transactionActor{sys: s, read: read}
+			return &transactionActor{sys: s, read: read, timeout: timeout}
 		})
 	}
 	ready := make(chan error, 1)
@@ -69,7 +70,29 @@ func Start(cfg *config.Config, log *slog.Logger) (*System, error) {
 		s.actors.Shutdown()
 		return nil, err
 	}
+	s.startSweeper(cfg.ExpirationTimerFrequency)
 	return s, nil
+}
+
+// startSweeper starts the background expiry: every period, each queue
+// drops (or moves) up to max_expire_sweep expired items from its head.
+func (s *System) startSweeper(period time.Duration) {
+	s.stopSweep = make(chan struct{})
+	if period <= 0 {
+		return
+	}
+	go func() {
+		tick := time.NewTicker(period)
+		defer tick.Stop()
+		for {
+			select {
+			case <-tick.C:
+				s.root.Send(s.manager, sweepTick{})
+			case <-s.stopSweep:
+				return
+			}
+		}
+	}()
 }
 
 // queueSupervisor restarts a queue actor that panicked; the new instance
@@ -98,6 +121,7 @@ func (s *System) Reconfigure(cfg *config.Config) {
 // Shutdown stops every queue gracefully: queued messages are handled,
 // journals flushed, fsynced and closed.
 func (s *System) Shutdown(ctx context.Context) error {
+	close(s.stopSweep)
 	done := make(chan struct{})
 	go func() {
 		_ = s.root.PoisonFuture(s.manager).Wait()

@@ -29,6 +29,7 @@ type Options struct {
 	// SyncPeriodic behave as SyncAlways.
 	SyncPeriod time.Duration
 	Logger     *slog.Logger // nil means slog.Default()
+	Observer   Observer     // told of fsyncs, packs and failed writes
 }
 
 // maxIdleBuffer is the largest pending buffer kept between batches; a
@@ -126,6 +127,12 @@ func (j *Journal) TotalSize() int64 { return j.archivedSize + j.Size() }
 // the failed batch means. Should that cut fail too, every later Flush fails
 // until Rewrite replaces the file.
 func (j *Journal) Flush() error {
+	err := j.flush()
+	j.opts.Observer.writeFailed(err)
+	return err
+}
+
+func (j *Journal) flush() error {
 	if len(j.pending) == 0 {
 		return nil
 	}
@@ -143,7 +150,7 @@ func (j *Journal) Flush() error {
 	}
 	j.fileSize += int64(n)
 	if j.opts.Sync == SyncAlways {
-		if err := j.w.Sync(); err != nil {
+		if err := j.syncFile(j.w); err != nil {
 			return j.errorf("fdatasync", err)
 		}
 		return nil
@@ -204,7 +211,7 @@ func (j *Journal) Sync() error {
 	j.mu.Lock()
 	j.dirty = false
 	j.mu.Unlock()
-	if err := j.w.Sync(); err != nil {
+	if err := j.syncFile(j.w); err != nil {
 		return j.errorf("fdatasync", err)
 	}
 	return nil
@@ -223,7 +230,7 @@ func (j *Journal) Close() error {
 	if w == nil {
 		return err
 	}
-	if serr := w.Sync(); serr != nil {
+	if serr := j.syncFile(w); serr != nil {
 		err = errors.Join(err, j.errorf("fdatasync", serr))
 	}
 	if cerr := w.Close(); cerr != nil {

@@ -19,6 +19,13 @@ import (
 // rotated away first and the new file goes in as a pack that supersedes
 // all of them, which Replay also understands.
 func (j *Journal) Rewrite(records []Record) error {
+	start := time.Now()
+	err := j.rewrite(records)
+	j.opts.Observer.packed(start, err)
+	return err
+}
+
+func (j *Journal) rewrite(records []Record) error {
 	if err := j.Flush(); err != nil {
 		return err
 	}
@@ -96,10 +103,12 @@ func (j *Journal) rotateCurrent(ts int64) error {
 			return errors.Join(j.errorf("close for rewrite", err), j.openWriter())
 		}
 	}
-	err := renameFile(j.dir, j.name, rotatedName(j.name, ts))
+	rotated := rotatedName(j.name, ts)
+	err := renameFile(j.dir, j.name, rotated)
 	if err != nil && fileExists(j.path) {
 		return errors.Join(err, j.openWriter())
 	}
+	j.log.Info("journal: rotated", "file", j.path, "to", rotated)
 	return nil
 }
 

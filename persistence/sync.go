@@ -58,7 +58,7 @@ func (j *Journal) periodicSync(s *syncer) {
 	j.syncing.Add(1)
 	j.mu.Unlock()
 
-	err := w.Sync()
+	err := j.syncFile(w)
 	j.syncing.Done()
 	if err == nil {
 		if s.failing {

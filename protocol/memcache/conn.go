@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"runtime/debug"
 	"strconv"
 	"time"
@@ -28,6 +29,7 @@ type conn struct {
 	out    []byte
 	log    *slog.Logger
 	quit   bool // close after writing what is buffered
+	trace  connTrace
 }
 
 func (s *Server) serveConn(nc net.Conn) {
@@ -42,8 +44,9 @@ func (s *Server) serveConn(nc net.Conn) {
 			c.log.Error("connection handler panicked", "panic", r, "stack", string(debug.Stack()))
 		}
 	}()
-	c.sess = s.Queues.NewSession()
+	c.sess = s.Queues.NewSessionFor(nc.RemoteAddr().String())
 	defer c.sess.Close()
+	defer c.endTxns()
 	cfg := s.Queues.Config()
 	c.parser = NewParser(statsReader{nc, &s.Queues.Stats.BytesRead}, int(cfg.MaxRequestBytes))
 	c.out = make([]byte, 0, 4096)
@@ -51,13 +54,18 @@ func (s *Server) serveConn(nc net.Conn) {
 }
 
 func (c *conn) loop() {
+	idle := c.srv.Queues.Config().ClientTimeout
 	for !c.quit {
+		if idle > 0 && c.parser.Buffered() == 0 {
+			// client_timeout: a client silent this long is closed.
+			_ = c.nc.SetReadDeadline(time.Now().Add(idle))
+		}
 		req, err := c.parser.Next()
 		if err != nil {
 			c.readFailed(err)
 			return
 		}
-		c.handle(req)
+		c.serve(req)
 		if c.parser.Buffered() == 0 || len(c.out) >= flushThreshold || c.quit {
 			if !c.flush() {
 				return
@@ -72,6 +80,8 @@ func (c *conn) readFailed(err error) {
 	case errors.As(err, &ce):
 		c.out = AppendClientError(c.out, ce.Reason)
 		c.flush()
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		c.log.Debug("idle client closed", "client_timeout", c.srv.Queues.Config().ClientTimeout)
 	case errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed):
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		c.log.Debug("client went away mid-request")
@@ -95,6 +105,7 @@ func (c *conn) line(s string) { c.out = AppendLine(c.out, s) }
 // fail turns an error from the queues into its reply. Kestrel answers a
 // misuse of reliable reads with ERROR and hangs up.
 func (c *conn) fail(err error) {
+	c.traceError(err)
 	var bad *actors.BadQueueNameError
 	switch {
 	case errors.As(err, &bad):
@@ -220,6 +231,7 @@ func (c *conn) fetch(queue, key string, how actors.Read) (found bool) {
 		c.fail(err)
 		return false
 	}
+	c.traceItem(found, len(data))
 	if found {
 		c.out = AppendValueItem(c.out, key, data)
 	}

@@ -51,6 +51,12 @@ func (s *Server) Serve(ln net.Listener) error {
 			return err
 		}
 		delay = 0
+		if s.full() {
+			// Like memcached: say why, then hang up.
+			_, _ = c.Write([]byte("SERVER_ERROR too many connections\r\n"))
+			c.Close()
+			continue
+		}
 		if !s.track(c) {
 			c.Close()
 			return nil
@@ -70,6 +76,12 @@ func backoff(d time.Duration) time.Duration {
 		return 5 * time.Millisecond
 	}
 	return min(2*d, time.Second)
+}
+
+// full says whether max_connections are already open.
+func (s *Server) full() bool {
+	limit := s.Queues.Config().MaxConnections
+	return limit > 0 && s.Queues.Stats.CurrConnections.Load() >= int64(limit)
 }
 
 func (s *Server) isClosed() bool {
