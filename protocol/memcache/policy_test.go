@@ -246,3 +246,21 @@ func TestIdleClientIsClosed(t *testing.T) {
 	c.MustSet("q", "x")
 	c.ExpectClosed()
 }
+
+func TestFlushExpiredCountsWhatItDrops(t *testing.T) {
+	_, c := start(t)
+	// Each set drops the expired items ahead of it, so one per queue.
+	for _, q := range []string{"a", "b", "c"} {
+		c.Write("set " + q + " 0 -1 1\r\nx\r\n")
+		c.Expect("STORED")
+	}
+	if got := c.Do("flush_expired a"); got != "1" {
+		t.Fatalf("flush_expired a: %q", got)
+	}
+	if got := c.Do("flush_all_expired"); got != "2" {
+		t.Fatalf("flush_all_expired: %q", got)
+	}
+	if got := c.Stats()["curr_items"]; got != "0" {
+		t.Fatalf("curr_items = %s", got)
+	}
+}

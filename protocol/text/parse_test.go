@@ -125,20 +125,23 @@ func TestParseLineLimit(t *testing.T) {
 }
 
 func TestParsePutLimits(t *testing.T) {
-	const max = 10
 	ok := "put q:\n12345\n12345\n\n"
-	if reqs, err := parseAll(strings.NewReader(ok), max); err != io.EOF || len(reqs) != 1 {
+	if reqs, err := parseAll(strings.NewReader(ok), 10); err != io.EOF || len(reqs) != 1 {
 		t.Fatalf("put of exactly max bytes: %d requests, %v", len(reqs), err)
 	}
-	for _, in := range []string{
-		"put q:\n12345\n123456\n\n",
-		"put q:\n12345678901\n\n",
-		"put q:\n" + strings.Repeat("x\n", MaxPutItems+1) + "\n",
+	for _, tt := range []struct {
+		in     string
+		max    int
+		reason string
+	}{
+		{"put q:\n12345\n123456\n\n", 10, "put of more than max_request_bytes (10 bytes)"},
+		{"put q:\n12345678901\n\n", 10, "put of more than max_request_bytes (10 bytes)"},
+		{"put q:\n" + strings.Repeat("x\n", MaxPutItems+1) + "\n", testMax, "put of more than 1024 items"},
 	} {
-		_, err := parseAll(strings.NewReader(in), max+MaxPutItems*int(strings.Contains(in, "x\nx")))
+		_, err := parseAll(strings.NewReader(tt.in), tt.max)
 		var ce *ClientError
-		if !errors.As(err, &ce) || !strings.HasPrefix(ce.Reason, "put of more than") {
-			t.Errorf("%.30q: %v, want refused", in, err)
+		if !errors.As(err, &ce) || ce.Reason != tt.reason {
+			t.Errorf("%.30q: %v, want %q", tt.in, err, tt.reason)
 		}
 	}
 }
