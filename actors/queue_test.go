@@ -85,3 +85,41 @@ func TestAbortFromDeletedQueueDoesNotTouchItsSuccessor(t *testing.T) {
 		t.Fatalf("after the stale abort: %d items, %d open, want 0 and 1", items, open)
 	}
 }
+
+func TestReadsSettledByID(t *testing.T) {
+	sys := startSystem(t, t.TempDir())
+	s := sys.NewSession()
+	defer s.Close()
+	for _, d := range []string{"a", "b", "c"} {
+		mustPut(t, s, "ids", d)
+	}
+	var ids []int32
+	for range 2 {
+		it, ok, err := s.GetItem("ids", Read{Open: true, MaxOpen: 10}, nil)
+		if err != nil || !ok {
+			t.Fatalf("open read: %v %v", ok, err)
+		}
+		ids = append(ids, it.ID)
+	}
+	if n, err := s.AbortIDs("ids", []int32{ids[1], 9999}); n != 1 || err != nil {
+		t.Fatalf("abort b: %d %v", n, err)
+	}
+	if n, err := s.ConfirmIDs("ids", []int32{ids[0]}); n != 1 || err != nil {
+		t.Fatalf("confirm a: %d %v", n, err)
+	}
+	mustGet(t, s, "ids", Read{}, "b")
+	mustGet(t, s, "ids", Read{}, "c")
+}
+
+func TestAutoAbortReturnsUnconfirmedRead(t *testing.T) {
+	sys := startSystem(t, t.TempDir())
+	s, other := sys.NewSession(), sys.NewSession()
+	defer s.Close()
+	defer other.Close()
+	mustPut(t, s, "auto", "x")
+	mustGet(t, s, "auto", Read{Open: true, AutoAbort: 100 * time.Millisecond}, "x")
+	mustGet(t, other, "auto", Read{Timeout: 5 * time.Second}, "x")
+	if n := s.OpenReads("auto"); n != 0 {
+		t.Fatalf("the aborted read is still counted open: %d", n)
+	}
+}

@@ -137,6 +137,19 @@ type Read struct {
 	Timeout time.Duration // wait up to this long for an item
 	Open    bool          // hold the item as an open read until closed
 	Peek    bool          // show the head item without removing it
+	// AutoAbort returns an open read to its queue after this long unless
+	// it was confirmed; 0 leaves it to the queue's open_transaction_timeout.
+	AutoAbort time.Duration
+	// MaxOpen bounds this session's open reads on the queue; 0 means the
+	// server's max_open_transactions.
+	MaxOpen int
+}
+
+// Item is an item handed out by GetItem. ID names an open read for
+// ConfirmIDs and AbortIDs.
+type Item struct {
+	Data []byte
+	ID   int32
 }
 
 // Parker is told when a get has to wait for an item. The context it returns
@@ -148,21 +161,14 @@ type Parker func() (ctx context.Context, done func())
 // time. park, which may be nil, is called only when the get has to wait, so
 // a get served at once costs nothing more.
 func (s *Session) Get(queue string, how Read, park Parker) (data []byte, found bool, err error) {
-	if err := checkName(queue); err != nil {
-		return nil, false, err
-	}
-	if err := s.sys.allowRead(); err != nil {
-		return nil, false, err
-	}
-	if s.refuseReads {
-		return nil, false, ErrTooManyConnections
-	}
-	s.forgetExpired()
-	if how.Open && len(s.open[queue]) >= s.sys.Config().MaxOpenTransactions {
-		return nil, false, ErrTooManyOpenReads
-	}
-	if !how.Open && !how.Peek && len(s.open[queue]) > 0 {
-		return nil, false, ErrReadStillOpen
+	it, found, err := s.GetItem(queue, how, park)
+	return it.Data, found, err
+}
+
+// GetItem is Get, also giving the id of an open read.
+func (s *Session) GetItem(queue string, how Read, park Parker) (Item, bool, error) {
+	if err := s.checkRead(queue, how); err != nil {
+		return Item{}, false, err
 	}
 	s.countGet(how)
 	req := &getRequest{requestBase: s.base(queue), open: how.Open, peek: how.Peek}
@@ -175,17 +181,51 @@ func (s *Session) Get(queue string, how Read, park Parker) (data []byte, found b
 		s.sys.Stats.GetHits.Add(1)
 		s.sys.countQueueRead(queue, how.Peek, true)
 		if how.Open {
-			read := openRead{queue: queue, xid: r.xid, owner: r.owner}
-			s.open[queue] = append(s.open[queue], read)
-			s.sys.root.Send(s.conn, &txnOpened{openRead: read, timeout: r.timeout})
+			s.holdOpen(queue, r, how.AutoAbort)
 		}
-		return r.data, true, nil
+		return Item{Data: r.data, ID: r.xid}, true, nil
 	case replyError:
-		return nil, false, r.err
+		return Item{}, false, r.err
 	}
 	s.sys.Stats.GetMisses.Add(1)
 	s.sys.countQueueRead(queue, how.Peek, false)
-	return nil, false, nil
+	return Item{}, false, nil
+}
+
+// checkRead applies the rules a read must pass before it reaches a queue.
+func (s *Session) checkRead(queue string, how Read) error {
+	if err := checkName(queue); err != nil {
+		return err
+	}
+	if err := s.sys.allowRead(); err != nil {
+		return err
+	}
+	if s.refuseReads {
+		return ErrTooManyConnections
+	}
+	s.forgetExpired()
+	limit := how.MaxOpen
+	if limit <= 0 {
+		limit = s.sys.Config().MaxOpenTransactions
+	}
+	if how.Open && len(s.open[queue]) >= limit {
+		return ErrTooManyOpenReads
+	}
+	if !how.Open && !how.Peek && len(s.open[queue]) > 0 {
+		return ErrReadStillOpen
+	}
+	return nil
+}
+
+// holdOpen records an open read and gives it a transaction actor.
+func (s *Session) holdOpen(queue string, r reply, autoAbort time.Duration) {
+	timeout := r.timeout
+	if autoAbort > 0 {
+		timeout = autoAbort
+	}
+	read := openRead{queue: queue, xid: r.xid, owner: r.owner}
+	s.open[queue] = append(s.open[queue], read)
+	s.sys.root.Send(s.conn, &txnOpened{openRead: read, timeout: timeout})
 }
 
 func (s *Session) countGet(how Read) {
