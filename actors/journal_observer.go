@@ -44,8 +44,9 @@ func (s *System) journalObservers() []JournalObserver {
 }
 
 // journalObserver is the persistence side of the observers for one queue's
-// journal. It reads the list at each call, so observers added after the
-// journal was opened are heard too.
+// journal; it also counts the queue's journal_write_errors. It reads the
+// list at each call, so observers added after the journal was opened are
+// heard too.
 func (s *System) journalObserver(queue string) persistence.Observer {
 	return persistence.Observer{
 		Synced: func(start time.Time, d time.Duration, err error) {
@@ -59,6 +60,9 @@ func (s *System) journalObserver(queue string) persistence.Observer {
 			}
 		},
 		WriteFailed: func(err error) {
+			if v, ok := s.obs.queues.Load(queue); ok {
+				v.(*queueStats).journalErrors.Add(1)
+			}
 			for _, o := range s.journalObservers() {
 				o.JournalWriteFailed(queue, err)
 			}

@@ -30,6 +30,7 @@ type queueStats struct {
 	corruptJournals  atomic.Int64
 	createTimeMs     atomic.Int64
 	headAddTimeMs    atomic.Int64 // 0 when the queue is empty
+	journalErrors    atomic.Int64 // batches that failed to reach the file or the disk
 
 	// Counted by the sessions reading this queue (see countQueueRead), as
 	// the server-wide cmd_get, cmd_peek, get_hits and get_misses are.
@@ -69,13 +70,15 @@ func (s *queueStats) list() []Stat {
 		{"corrupt_journals", itoa(s.corruptJournals.Load())},
 		{"age_msec", itoa(s.ageMs.Load())},
 		{"create_time", itoa(s.createTimeMs.Load())},
-		// Not in Kestrel: the server-wide read counters, per queue, and how
-		// long the item at the head has been waiting.
+		// Not in Kestrel: the server-wide read counters, per queue, how
+		// long the item at the head has been waiting, and failed journal
+		// writes.
 		{"cmd_get", itoa(s.cmdGet.Load())},
 		{"cmd_peek", itoa(s.cmdPeek.Load())},
 		{"get_hits", itoa(s.getHits.Load())},
 		{"get_misses", itoa(s.getMisses.Load())},
 		{"head_age_msec", itoa(s.headAgeMs(time.Now()))},
+		{"journal_write_errors", itoa(s.journalErrors.Load())},
 	}
 }
 

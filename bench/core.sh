@@ -4,16 +4,8 @@
 # same run for a ratio. Usage: bench/core.sh [rounds]   (default 3; the
 # median of each is what bench/RESULTS.md records)
 # Needs memcached (apt-get install memcached) for the baseline.
-set -euo pipefail
-cd "$(dirname "$0")/.."
 rounds=${1:-3}
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-
-go build -o "$work/kestrel" ./cmd/kestrel
-go build -o "$work/kload" ./bench/cmd/kload
-
-wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
 
 result() { grep '^RESULT' | sed "s/^RESULT/$1/"; }
 

@@ -17,7 +17,10 @@ import (
 
 	"github.com/kestrel-go/kestrel/actors"
 	"github.com/kestrel-go/kestrel/config"
+	"github.com/kestrel-go/kestrel/protocol/admin"
 	"github.com/kestrel-go/kestrel/protocol/memcache"
+	"github.com/kestrel-go/kestrel/protocol/text"
+	"github.com/kestrel-go/kestrel/protocol/tracing"
 )
 
 // serve runs the server until SIGTERM, SIGINT or the shutdown command.
@@ -59,23 +62,35 @@ type server struct {
 	load     func() (*config.Config, error)
 	queues   *actors.System
 	memcache *memcache.Server
+	admin    *admin.Server
+	text     *text.Server
 	stop     chan struct{}
 	stopOnce sync.Once
+
+	stopTracing func(context.Context) error
 }
 
 func (s *server) run(cfg *config.Config, reloadable bool) error {
+	if err := s.startTracing(); err != nil {
+		return err
+	}
 	queues, err := actors.Start(cfg, s.log)
 	if err != nil {
+		s.stopTraces(context.Background())
 		return err
 	}
 	s.queues = queues
+	queues.AddJournalObserver(tracing.JournalSpans{})
 	s.memcache = &memcache.Server{Queues: queues, Log: s.log.With("listener", "memcache"), OnShutdown: s.shutdown}
 	if reloadable {
 		s.memcache.OnReload = s.reload
 	}
 	served := make(chan error, 1)
 	if err := s.listen(cfg, served); err != nil {
+		s.closeAdmin(context.Background())
+		s.closeText()
 		_ = queues.Shutdown(context.Background())
+		s.stopTraces(context.Background())
 		return err
 	}
 	s.waitForStop(served)
@@ -88,10 +103,16 @@ func (s *server) listen(cfg *config.Config, served chan<- error) error {
 	for _, port := range []struct {
 		name string
 		port int
-	}{{"text_port", cfg.TextPort}, {"remote_port", cfg.RemotePort}, {"admin_port", cfg.AdminPort}} {
+	}{{"remote_port", cfg.RemotePort}} {
 		if port.port != 0 {
 			s.log.Info("listener not available in this version", "key", port.name, "port", port.port)
 		}
+	}
+	if err := s.listenAdmin(cfg); err != nil {
+		return err
+	}
+	if err := s.listenText(cfg); err != nil {
+		return err
 	}
 	if cfg.MemcachePort == 0 {
 		return nil
@@ -152,7 +173,11 @@ func (s *server) close() error {
 	if err := s.memcache.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
 		s.log.Warn("closing memcache listener", "err", err)
 	}
+	s.closeText()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	return s.queues.Shutdown(ctx)
+	s.closeAdmin(ctx)
+	err := s.queues.Shutdown(ctx)
+	s.stopTraces(ctx)
+	return err
 }

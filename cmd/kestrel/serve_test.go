@@ -14,9 +14,11 @@ import (
 )
 
 func TestStartsWithEmbeddedDefaults(t *testing.T) {
-	if c, err := net.Dial("tcp", "127.0.0.1:22133"); err == nil {
-		c.Close()
-		t.Skip("port 22133 is taken on this machine")
+	for _, port := range []string{"22133", "2222", "2223"} { // memcache, text, admin
+		if c, err := net.Dial("tcp", "127.0.0.1:"+port); err == nil {
+			c.Close()
+			t.Skip("port " + port + " is taken on this machine")
+		}
 	}
 	dir := t.TempDir()
 	p := &process{cmd: exec.Command(binary), logs: &logBuffer{}, done: make(chan error, 1), addr: "127.0.0.1:22133"}

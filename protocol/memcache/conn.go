@@ -46,7 +46,7 @@ func (s *Server) serveConn(nc net.Conn) {
 	}()
 	c.sess = s.Queues.NewSessionFor(nc.RemoteAddr().String())
 	defer c.sess.Close()
-	defer c.endTxns()
+	defer c.endAllTxns()
 	cfg := s.Queues.Config()
 	c.parser = NewParser(statsReader{nc, &s.Queues.Stats.BytesRead}, int(cfg.MaxRequestBytes))
 	c.out = make([]byte, 0, 4096)

@@ -17,6 +17,7 @@ import (
 type connTrace struct {
 	op    trace.Span // the request being handled
 	noted bool       // op's outcome is set
+	hit   bool       // op handed out an item
 	// txns are the spans of this connection's open reads, per queue,
 	// oldest first, as the session holds the reads.
 	txns map[string][]trace.Span
@@ -64,18 +65,23 @@ func spanName(req *Request) string {
 func (c *conn) handleTraced(req *Request, name string) {
 	ctx, span := tracing.Tracer().Start(context.Background(), name,
 		trace.WithSpanKind(trace.SpanKindServer), trace.WithAttributes(requestAttributes(req)...))
-	c.trace.op, c.trace.noted = span, false
+	c.trace.op, c.trace.noted, c.trace.hit = span, false, false
+	before := 0
 	if req.Queue != "" {
 		// Reads the open_transaction_timeout returned since this queue was
 		// last touched.
 		c.settleTxns(req.Queue, "timeout")
+		before = c.sess.OpenReads(req.Queue)
 	}
 	mark := len(c.out)
 	c.handle(req)
 	if req.Queue != "" {
-		c.settleTxns(req.Queue, settledAs(req))
-		if n := c.openTxns(ctx, req.Queue); req.Cmd == CmdMonitor {
-			span.SetAttributes(tracing.Items.Int(n))
+		after := c.sess.OpenReads(req.Queue)
+		opened := c.readsOpened(req, before, after)
+		c.endTxns(req.Queue, before+opened-after, settledAs(req))
+		c.startTxns(ctx, req.Queue, opened)
+		if req.Cmd == CmdMonitor {
+			span.SetAttributes(tracing.Items.Int(opened))
 		}
 	}
 	if !c.trace.noted && mark <= len(c.out) {
@@ -119,7 +125,7 @@ func (c *conn) traceItem(found bool, n int) {
 	if c.trace.op == nil {
 		return
 	}
-	c.trace.noted = true
+	c.trace.noted, c.trace.hit = true, found
 	if !found {
 		c.trace.op.SetAttributes(tracing.Outcome.String("miss"))
 		return
@@ -149,12 +155,33 @@ func settledAs(req *Request) string {
 	return "confirmed"
 }
 
-// settleTxns ends the spans of open reads the session no longer holds on
-// queue, oldest first, as the session lets them go.
+// readsOpened is how many reads a request opened, given how many the
+// session held on its queue before and after: a get/close/open may both
+// confirm one and open one.
+func (c *conn) readsOpened(req *Request, before, after int) int {
+	switch req.Cmd {
+	case CmdGet:
+		if req.Open && c.trace.hit {
+			return 1
+		}
+		return 0
+	case CmdMonitor:
+		return max(0, after-before)
+	}
+	return 0
+}
+
+// settleTxns ends the spans of open reads the session let go of on its
+// own (open_transaction_timeout).
 func (c *conn) settleTxns(queue, outcome string) {
+	c.endTxns(queue, len(c.trace.txns[queue])-c.sess.OpenReads(queue), outcome)
+}
+
+// endTxns ends the spans of the n oldest open reads on queue, as the
+// session lets reads go oldest first.
+func (c *conn) endTxns(queue string, n int, outcome string) {
 	spans := c.trace.txns[queue]
-	open := c.sess.OpenReads(queue)
-	for len(spans) > open {
+	for ; n > 0 && len(spans) > 0; n-- {
 		spans[0].SetAttributes(tracing.Outcome.String(outcome))
 		spans[0].End()
 		spans = spans[1:]
@@ -166,12 +193,12 @@ func (c *conn) settleTxns(queue, outcome string) {
 	c.trace.txns[queue] = spans
 }
 
-// openTxns starts a span, a child of the request's, for each read the
-// request opened on queue, and says how many there were.
-func (c *conn) openTxns(ctx context.Context, queue string) int {
-	n := c.sess.OpenReads(queue) - len(c.trace.txns[queue])
+// startTxns starts n transaction spans on queue, children of the
+// request's span; each lasts until its read is confirmed, aborted, timed
+// out or dropped with its connection.
+func (c *conn) startTxns(ctx context.Context, queue string, n int) {
 	if n <= 0 {
-		return 0
+		return
 	}
 	if c.trace.txns == nil {
 		c.trace.txns = make(map[string][]trace.Span)
@@ -180,18 +207,14 @@ func (c *conn) openTxns(ctx context.Context, queue string) int {
 		_, span := tracing.Tracer().Start(ctx, "transaction", trace.WithAttributes(tracing.Queue.String(queue)))
 		c.trace.txns[queue] = append(c.trace.txns[queue], span)
 	}
-	return n
 }
 
-// endTxns ends the spans of the reads still open when the client goes:
+// endAllTxns ends the spans of the reads still open when the client goes:
 // the session returns them to their queues.
-func (c *conn) endTxns() {
-	for queue := range c.trace.txns {
+func (c *conn) endAllTxns() {
+	for queue, spans := range c.trace.txns {
 		c.settleTxns(queue, "timeout")
-		for _, span := range c.trace.txns[queue] {
-			span.SetAttributes(tracing.Outcome.String("disconnected"))
-			span.End()
-		}
+		c.endTxns(queue, len(spans), "disconnected")
 	}
 	c.trace.txns = nil
 }

@@ -1,11 +1,8 @@
 package text
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"time"
 
@@ -13,74 +10,48 @@ import (
 	"github.com/kestrel-go/kestrel/protocol/internal/netserve"
 )
 
-// flushThreshold bounds how many reply bytes wait for the client to stop
-// pipelining before they are written.
-const flushThreshold = 64 << 10
-
 // conn is one client connection: it reads requests, asks the queues through
 // its session, and writes the replies in order, in one write per burst of
 // pipelined requests. Closing the session when the client goes returns its
 // open reads to their queues.
 type conn struct {
+	netserve.Conn
 	srv    *Server
-	nc     net.Conn
 	sess   *actors.Session
 	parser *Parser
-	out    []byte
-	log    *slog.Logger
-	quit   bool // close after writing what is buffered
 }
 
 func (s *Server) serveConn(nc net.Conn) {
-	c := &conn{srv: s, nc: nc, log: s.Log.With("client", nc.RemoteAddr().String())}
-	c.sess = s.Queues.NewSession()
+	if s.full() {
+		// Like memcached: say why, then hang up.
+		_, _ = nc.Write(AppendError(nil, "too many connections"))
+		return
+	}
+	client := nc.RemoteAddr().String()
+	c := &conn{srv: s, Conn: netserve.NewConn(nc, s.Log.With("client", client), &s.Queues.Stats.BytesWritten)}
+	c.sess = s.Queues.NewSessionFor(client)
 	defer c.sess.Close()
 	in := netserve.CountingReader{R: nc, N: &s.Queues.Stats.BytesRead}
 	c.parser = NewParser(in, int(s.Queues.Config().MaxRequestBytes))
-	c.out = make([]byte, 0, 4096)
-	c.loop()
-}
-
-func (c *conn) loop() {
-	for !c.quit {
-		req, err := c.parser.Next()
-		if err != nil {
-			c.readFailed(err)
-			return
-		}
-		c.handle(req)
-		if c.parser.Buffered() == 0 || len(c.out) >= flushThreshold || c.quit {
-			if !c.flush() {
-				return
-			}
-		}
-	}
-}
-
-// readFailed answers a malformed request before the connection closes;
-// a client that simply went away gets nothing.
-func (c *conn) readFailed(err error) {
+	err := c.Serve(s.Queues.Config().ClientTimeout, c.parser.Buffered, c.next)
 	var ce *ClientError
-	switch {
-	case errors.As(err, &ce):
-		c.out = AppendError(c.out, ce.Reason)
-		c.flush()
-	case errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed):
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		c.log.Debug("client went away mid-request")
-	default:
-		c.log.Debug("read failed", "err", err)
+	if errors.As(err, &ce) {
+		// The rest of the stream cannot be framed: answer, then hang up.
+		c.Out = AppendError(c.Out, ce.Reason)
+		c.Flush()
+		return
 	}
+	c.Ended(err)
 }
 
-func (c *conn) flush() bool {
-	if len(c.out) == 0 {
-		return true
+// next reads one request and answers it.
+func (c *conn) next() error {
+	req, err := c.parser.Next()
+	if err != nil {
+		return err
 	}
-	n, err := c.nc.Write(c.out)
-	c.srv.Queues.Stats.BytesWritten.Add(int64(n))
-	c.out = c.out[:0]
-	return err == nil
+	c.handle(req)
+	return nil
 }
 
 func (c *conn) handle(req *Request) {
@@ -102,15 +73,15 @@ func (c *conn) handle(req *Request) {
 	case CmdStatus:
 		c.status(req.Status)
 	case CmdVersion:
-		c.out = AppendItem(c.out, []byte(actors.Version))
+		c.Out = AppendItem(c.Out, []byte(actors.Version))
 	case CmdShutdown:
 		c.done(nil)
-		c.quit = true
+		c.Quit = true
 		if c.srv.OnShutdown != nil {
 			go c.srv.OnShutdown()
 		}
 	case CmdQuit:
-		c.quit = true
+		c.Quit = true
 	}
 }
 
@@ -121,7 +92,7 @@ func (c *conn) done(err error) {
 		c.fail(err)
 		return
 	}
-	c.out = AppendCount(c.out, 0)
+	c.Out = AppendCount(c.Out, 0)
 }
 
 // fail turns an error from the queues into its reply. A bad queue name is
@@ -132,16 +103,18 @@ func (c *conn) fail(err error) {
 	var refused *actors.StatusError
 	switch {
 	case errors.As(err, &bad):
-		c.out = AppendError(c.out, bad.Error())
-		c.quit = true
+		c.Out = AppendError(c.Out, bad.Error())
+		c.Quit = true
 	case errors.As(err, &refused):
-		c.out = AppendError(c.out, "refused: server status is "+refused.Error())
+		c.Out = AppendError(c.Out, "refused: server status is "+refused.Error())
 	case errors.Is(err, actors.ErrTooManyOpenReads):
-		c.out = AppendError(c.out, fmt.Sprintf("too many open transactions; limit=%d",
+		c.Out = AppendError(c.Out, fmt.Sprintf("too many open transactions; limit=%d",
 			c.srv.Queues.Config().MaxOpenTransactions))
+	case errors.Is(err, actors.ErrTooManyConnections):
+		c.Out = AppendError(c.Out, "refused: "+err.Error())
 	default:
-		c.log.Warn("request failed", "err", err)
-		c.out = AppendError(c.out, err.Error())
+		c.Log.Warn("request failed", "err", err)
+		c.Out = AppendError(c.Out, err.Error())
 	}
 }
 
@@ -163,7 +136,7 @@ func (c *conn) put(req *Request) {
 			stored++
 		}
 	}
-	c.out = AppendCount(c.out, stored)
+	c.Out = AppendCount(c.Out, stored)
 }
 
 // fetch serves get (an open read) and peek. Either first confirms the
@@ -173,14 +146,14 @@ func (c *conn) fetch(queue string, how actors.Read) {
 	if !c.confirmAll(queue) {
 		return
 	}
-	data, found, err := c.sess.Get(queue, how, c.park)
+	data, found, err := c.sess.Get(queue, how, c.Park)
 	switch {
 	case err != nil:
 		c.fail(err)
 	case found:
-		c.out = AppendItem(c.out, data)
+		c.Out = AppendItem(c.Out, data)
 	default:
-		c.out = AppendNoItem(c.out)
+		c.Out = AppendNoItem(c.Out)
 	}
 }
 
@@ -203,7 +176,7 @@ func (c *conn) monitor(req *Request) {
 	got := 0
 	for got < c.srv.Queues.Config().MaxOpenTransactions {
 		how := actors.Read{Timeout: max(time.Until(deadline), 0), Open: true}
-		data, found, err := c.sess.Get(req.Queue, how, c.park)
+		data, found, err := c.sess.Get(req.Queue, how, c.Park)
 		if err != nil {
 			c.fail(err)
 			return
@@ -211,10 +184,10 @@ func (c *conn) monitor(req *Request) {
 		if !found {
 			break
 		}
-		c.out = AppendItem(c.out, data)
+		c.Out = AppendItem(c.Out, data)
 		got++
 	}
-	c.out = AppendCount(c.out, got)
+	c.Out = AppendCount(c.Out, got)
 }
 
 // confirm closes up to count open reads, oldest first, and says how many
@@ -225,32 +198,23 @@ func (c *conn) confirm(req *Request) {
 	case err != nil:
 		c.fail(err)
 	case n == 0 && req.Count > 0:
-		c.out = AppendError(c.out, fmt.Sprintf("not that many transactions open: none on %s", req.Queue))
+		c.Out = AppendError(c.Out, fmt.Sprintf("not that many transactions open: none on %s", req.Queue))
 	default:
-		c.out = AppendCount(c.out, n)
+		c.Out = AppendCount(c.Out, n)
 	}
 }
 
 // status reports the server status as an item, or changes it.
 func (c *conn) status(word string) {
 	if word == "" {
-		c.out = AppendItem(c.out, []byte(c.srv.Queues.Status().String()))
+		c.Out = AppendItem(c.Out, []byte(c.srv.Queues.Status().String()))
 		return
 	}
 	next, err := actors.ParseStatus(word)
 	if err != nil {
-		c.out = AppendError(c.out, err.Error())
-		c.quit = true
+		c.Out = AppendError(c.Out, err.Error())
+		c.Quit = true
 		return
 	}
 	c.done(c.srv.Queues.SetStatus(next))
-}
-
-// park runs while a get waits for an item: the replies buffered so far go
-// out (the client may be waiting on them), and a hang-up ends the wait.
-func (c *conn) park() (context.Context, func()) {
-	if !c.flush() {
-		return netserve.Cancelled()
-	}
-	return netserve.WatchHangup(c.nc)
 }

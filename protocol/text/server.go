@@ -25,6 +25,12 @@ func (s *Server) Serve(ln net.Listener) error {
 	return s.acceptor.Serve(ln, s.Log, s.serveConn)
 }
 
+// full says whether max_connections are already open.
+func (s *Server) full() bool {
+	limit := s.Queues.Config().MaxConnections
+	return limit > 0 && s.Queues.Stats.CurrConnections.Load() >= int64(limit)
+}
+
 // Close stops accepting, closes every connection (their open reads go back
 // to their queues) and waits for the connection goroutines to end.
 func (s *Server) Close() error { return s.acceptor.Close() }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kestrel-go/kestrel/actors"
+	"github.com/kestrel-go/kestrel/protocol/internal/wiretest"
 	"github.com/kestrel-go/kestrel/protocol/memcache/memcachetest"
 	"github.com/kestrel-go/kestrel/protocol/text"
 	tt "github.com/kestrel-go/kestrel/protocol/text/texttest"
@@ -18,17 +19,7 @@ func start(t *testing.T) (*tt.Server, *tt.Client) {
 	return srv, tt.Dial(t, srv.Addr)
 }
 
-// waitFor polls cond until it holds, failing after 10 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
+var waitFor = wiretest.WaitFor
 
 // queueStat reads one figure of one queue, "" when the queue is unknown.
 func queueStat(srv *tt.Server, queue, name string) string {
@@ -45,6 +36,19 @@ func queueStat(srv *tt.Server, queue, name string) string {
 	return ""
 }
 
+// step is one request line and the reply it must get.
+type step struct{ send, want string }
+
+// converse sends each request line in turn and checks its reply.
+func converse(t *testing.T, c *tt.Client, steps []step) {
+	t.Helper()
+	for _, s := range steps {
+		if got := c.Do(s.send); got != s.want {
+			t.Fatalf("%q: reply %q, want %q", s.send, got, s.want)
+		}
+	}
+}
+
 // waitSettled waits until no read is open on queue, as after a client
 // that held some has hung up and its reads went back.
 func waitSettled(t *testing.T, srv *tt.Server, queue string) {
@@ -56,25 +60,20 @@ func waitSettled(t *testing.T, srv *tt.Server, queue string) {
 
 func TestSessionGivesTheRepliesOfTheTextProtocol(t *testing.T) {
 	_, c := start(t)
-	for _, step := range []struct{ send, want string }{
-		{"put work:\na\nb\nc\n\n", "+3"},
-		{"get work\n", ":a"},
-		{"peek work\n", ":b"}, // confirms a
-		{"get work\n", ":b"},
-		{"get work 100\n", ":c"}, // confirms b
-		{"confirm work 1\n", "+1"},
-		{"confirm work 1\n", "-not that many transactions open: none on work"},
-		{"get work 100\n", "*"},
-		{"put work:\nd\n\n", "+1"},
-		{"flush work\n", "+0"},
-		{"peek work\n", "*"},
-		{"put work:\n\n", "+0"},
-	} {
-		c.Write(step.send)
-		if got := c.Line(); got != step.want {
-			t.Fatalf("%q: reply %q, want %q", step.send, got, step.want)
-		}
-	}
+	converse(t, c, []step{
+		{"put work:\na\nb\nc\n", "+3"},
+		{"get work", ":a"},
+		{"peek work", ":b"}, // confirms a
+		{"get work", ":b"},
+		{"get work 100", ":c"}, // confirms b
+		{"confirm work 1", "+1"},
+		{"confirm work 1", "-not that many transactions open: none on work"},
+		{"get work 100", "*"},
+		{"put work:\nd\n", "+1"},
+		{"flush work", "+0"},
+		{"peek work", "*"},
+		{"put work:\n", "+0"},
+	})
 }
 
 func TestGetConfirmsThePreviousGet(t *testing.T) {
@@ -156,16 +155,12 @@ func TestConfirmCountsWhatItClosed(t *testing.T) {
 	for _, want := range []string{":a", ":b", ":c", "+3"} {
 		c.Expect(want)
 	}
-	for _, step := range []struct{ send, want string }{
+	converse(t, c, []step{
 		{"confirm q 2", "+2"},
 		{"confirm q 5", "+1"},
 		{"confirm q 0", "+0"},
 		{"peek q", "*"},
-	} {
-		if got := c.Do(step.send); got != step.want {
-			t.Fatalf("%s: %q, want %q", step.send, got, step.want)
-		}
-	}
+	})
 }
 
 func TestPutWithExpiry(t *testing.T) {
@@ -317,22 +312,18 @@ func TestCommandsAnyCase(t *testing.T) {
 func TestDeleteVersionAndStatus(t *testing.T) {
 	_, c := start(t)
 	c.MustPut("doomed", "x")
-	for _, step := range []struct{ send, want string }{
+	converse(t, c, []step{
 		{"delete doomed", "+0"},
 		{"peek doomed", "*"},
 		{"version", ":" + actors.Version},
 		{"status", ":UP"},
-	} {
-		if got := c.Do(step.send); got != step.want {
-			t.Fatalf("%s: %q, want %q", step.send, got, step.want)
-		}
-	}
+	})
 }
 
 func TestRefusalByStatusKeepsConnectionOpen(t *testing.T) {
 	_, c := start(t)
 	c.MustPut("q", "a")
-	for _, step := range []struct{ send, want string }{
+	converse(t, c, []step{
 		{"status read_only", "+0"},
 		{"status", ":READONLY"},
 		{"put q:\nb\n", "-refused: server status is READONLY"},
@@ -340,11 +331,7 @@ func TestRefusalByStatusKeepsConnectionOpen(t *testing.T) {
 		{"peek q", ":a"},
 		{"status up", "+0"},
 		{"put q:\nb\n", "+1"},
-	} {
-		if got := c.Do(step.send); got != step.want {
-			t.Fatalf("%q: %q, want %q", step.send, got, step.want)
-		}
-	}
+	})
 }
 
 func TestShutdownAnswersAndStops(t *testing.T) {

@@ -70,3 +70,15 @@ func TestMonitorWaitsForItemsUntilItsTimeout(t *testing.T) {
 		t.Fatalf("monitor confirming a and finding nothing: %q", got)
 	}
 }
+
+func TestPeekWaitsForAnItemAndLeavesIt(t *testing.T) {
+	srv, c := start(t)
+	reader := tt.Dial(t, srv.Addr)
+	reader.Write("peek slow 10000\n")
+	waitFor(t, "peek parked", func() bool { return queueStat(srv, "slow", "waiters") == "1" })
+	c.MustPut("slow", "seen")
+	reader.Expect(":seen")
+	if got := c.Do("get slow"); got != ":seen" {
+		t.Fatalf("get after the peek: %q", got)
+	}
+}

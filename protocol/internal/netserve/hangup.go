@@ -41,14 +41,6 @@ func WatchHangup(nc net.Conn) (ctx context.Context, stop func()) {
 	}
 }
 
-// Cancelled is a context that has already ended, for a waiter whose client
-// is known to be gone before the wait starts.
-func Cancelled() (context.Context, func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	return ctx, cancel
-}
-
 // hungUp waits until the socket is readable and reports whether that is
 // because the peer closed it (a zero-byte peek) or the socket failed.
 func hungUp(raw syscall.RawConn) bool {

@@ -3,18 +3,15 @@
 package texttest
 
 import (
-	"bufio"
-	"errors"
 	"io"
 	"log/slog"
 	"net"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/kestrel-go/kestrel/config"
+	"github.com/kestrel-go/kestrel/protocol/internal/wiretest"
 	"github.com/kestrel-go/kestrel/protocol/memcache/memcachetest"
 	"github.com/kestrel-go/kestrel/protocol/text"
 )
@@ -61,64 +58,18 @@ func Start(t testing.TB, cfg *config.Config) *Server {
 }
 
 // Client is a text-protocol connection with test assertions.
-type Client struct {
-	t    testing.TB
-	conn net.Conn
-	r    *bufio.Reader
-}
+type Client struct{ *wiretest.Client }
 
 // Dial connects to addr.
 func Dial(t testing.TB, addr string) *Client {
 	t.Helper()
-	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	if err != nil {
-		t.Fatalf("dial %s: %v", addr, err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	return &Client{t: t, conn: conn, r: bufio.NewReader(conn)}
-}
-
-// Close hangs up.
-func (c *Client) Close() { c.conn.Close() }
-
-// Write sends raw bytes.
-func (c *Client) Write(s string) {
-	c.t.Helper()
-	if _, err := io.WriteString(c.conn, s); err != nil {
-		c.t.Fatalf("write: %v", err)
-	}
-}
-
-// Line reads one reply line without its \n.
-func (c *Client) Line() string {
-	c.t.Helper()
-	_ = c.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	line, err := c.r.ReadString('\n')
-	if err != nil {
-		c.t.Fatalf("read reply line: %v (got %q)", err, line)
-	}
-	return strings.TrimSuffix(line, "\n")
-}
-
-// Expect reads one line and fails unless it is want.
-func (c *Client) Expect(want string) {
-	c.t.Helper()
-	if got := c.Line(); got != want {
-		c.t.Fatalf("reply %q, want %q", got, want)
-	}
-}
-
-// Do sends one request line and returns the reply line.
-func (c *Client) Do(line string) string {
-	c.t.Helper()
-	c.Write(line + "\n")
-	return c.Line()
+	return &Client{wiretest.Dial(t, addr, "\n")}
 }
 
 // Put sends "put <head>:" with items and returns the reply line; head is
 // the queue name and, if wanted, the expiry.
 func (c *Client) Put(head string, items ...string) string {
-	c.t.Helper()
+	c.T.Helper()
 	var b strings.Builder
 	b.WriteString("put " + head + ":\n")
 	for _, item := range items {
@@ -131,19 +82,8 @@ func (c *Client) Put(head string, items ...string) string {
 
 // MustPut puts items and fails unless every one was stored.
 func (c *Client) MustPut(head string, items ...string) {
-	c.t.Helper()
+	c.T.Helper()
 	if got, want := c.Put(head, items...), "+"+strconv.Itoa(len(items)); got != want {
-		c.t.Fatalf("put %s: %q, want %q", head, got, want)
-	}
-}
-
-// ExpectClosed fails unless the server closes the connection.
-func (c *Client) ExpectClosed() {
-	c.t.Helper()
-	_ = c.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	// A reset counts: the server may close with the rest of a refused
-	// request still unread.
-	if line, err := c.r.ReadString('\n'); err != io.EOF && !errors.Is(err, syscall.ECONNRESET) {
-		c.t.Fatalf("connection still open: read %q, %v", line, err)
+		c.T.Fatalf("put %s: %q, want %q", head, got, want)
 	}
 }
