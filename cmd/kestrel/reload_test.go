@@ -78,4 +78,3 @@ func TestReloadAppliesQueueSettingsToLiveQueues(t *testing.T) {
 		}
 	}
 }
-
