@@ -33,6 +33,11 @@ type queueActor struct {
 	waiters  waiterList
 	children []string // fanout children, fed a copy of every item put here
 	created  time.Time
+
+	behind      *persistence.Cursor // set while reading behind (readbehind.go)
+	behindItems int                 // items only in the journal
+	behindBytes int64
+	replaying   bool
 }
 
 type pendingReply struct {
@@ -135,6 +140,7 @@ func (q *queueActor) stop(ctx actor.Context) {
 	q.waiters.each(func(w *getRequest) { w.answer(reply{kind: replyEmpty}) })
 	q.waiters.clear()
 	q.stopWaiterTimer()
+	q.endReadBehind()
 	if q.journal != nil {
 		q.flushJournal()
 		if err := q.journal.Close(); err != nil {
@@ -146,8 +152,10 @@ func (q *queueActor) stop(ctx actor.Context) {
 
 // publish copies the figures that stats readers see.
 func (q *queueActor) publish() {
-	q.stats.items.Store(int64(q.items.len()))
-	q.stats.bytes.Store(q.items.bytes)
+	q.stats.items.Store(int64(q.queued()))
+	q.stats.bytes.Store(q.queuedBytes())
+	q.stats.memItems.Store(int64(q.items.len()))
+	q.stats.memBytes.Store(q.items.bytes)
 	q.stats.openTransactions.Store(int64(len(q.open)))
 	q.stats.waiters.Store(int64(q.waiters.len()))
 	q.stats.setHead(q.items.peekFront())
@@ -206,12 +214,24 @@ func (q *queueActor) add(ctx actor.Context, data []byte, expiry int64) replyKind
 	if !q.makeRoom(ctx, int64(len(data))) {
 		return replyNotStored
 	}
-	q.lastSeq++
-	it := item{data: data, addTime: now, expiry: q.capExpiry(now, expiry), seq: q.lastSeq}
+	it := item{data: data, addTime: now, expiry: q.capExpiry(now, expiry)}
+	behind := q.overMemory(len(data))
+	var offset int64
+	if behind {
+		offset = q.journal.Size() // where this item's record will start
+	}
 	q.appendJournal(ctx, persistence.Record{Op: persistence.OpAddX, AddTime: it.addTime, Expiry: it.expiry, Data: it.data})
-	q.items.pushBack(it)
 	q.stats.totalItems.Add(1)
 	q.sys.Stats.TotalItems.Add(1)
+	if behind {
+		q.leaveBehind(offset, len(data))
+		if q.behind != nil {
+			return replyDone
+		}
+	}
+	q.lastSeq++
+	it.seq = q.lastSeq
+	q.items.pushBack(it)
 	return replyDone
 }
 
@@ -261,11 +281,11 @@ func (q *queueActor) capExpiry(now, expiry int64) int64 {
 // the oldest items when the queue discards old items when full.
 func (q *queueActor) makeRoom(ctx actor.Context, n int64) bool {
 	full := func() bool {
-		return (q.cfg.MaxItems > 0 && int64(q.items.len())+1 > q.cfg.MaxItems) ||
-			(q.cfg.MaxSize > 0 && q.items.bytes+n > int64(q.cfg.MaxSize))
+		return (q.cfg.MaxItems > 0 && int64(q.queued())+1 > q.cfg.MaxItems) ||
+			(q.cfg.MaxSize > 0 && q.queuedBytes()+n > int64(q.cfg.MaxSize))
 	}
 	for full() {
-		if !q.cfg.DiscardOldWhenFull || q.items.len() == 0 {
+		if !q.cfg.DiscardOldWhenFull || q.queued() == 0 {
 			return false
 		}
 		q.removeHead(ctx)
@@ -276,7 +296,7 @@ func (q *queueActor) makeRoom(ctx actor.Context, n int64) bool {
 
 // removeHead drops the head item and journals the removal.
 func (q *queueActor) removeHead(ctx actor.Context) (item, bool) {
-	it, ok := q.items.popFront()
+	it, ok := q.popHead()
 	if ok {
 		q.appendJournal(ctx, persistence.Record{Op: persistence.OpRemove})
 	}
@@ -315,7 +335,7 @@ func (q *queueActor) sweep(ctx actor.Context) {
 }
 
 func (q *queueActor) idleExpired() bool {
-	return q.cfg.MaxQueueAge > 0 && q.items.len() == 0 && len(q.open) == 0 &&
+	return q.cfg.MaxQueueAge > 0 && q.queued() == 0 && len(q.open) == 0 &&
 		q.waiters.len() == 0 && time.Since(q.created) > q.cfg.MaxQueueAge
 }
 
@@ -352,7 +372,7 @@ func (q *queueActor) handOut(ctx actor.Context, req *getRequest) {
 		q.respond(req.reply, reply{kind: replyItem, data: head.data})
 		return
 	}
-	it, _ := q.items.popFront()
+	it, _ := q.popHead()
 	if !req.open {
 		q.appendJournal(ctx, persistence.Record{Op: persistence.OpRemove})
 		q.respond(req.reply, reply{kind: replyItem, data: it.data})
@@ -406,7 +426,7 @@ func (q *queueActor) flush(ctx actor.Context, req *flushRequest) {
 		req.answer(reply{kind: replyError, err: q.broken})
 		return
 	}
-	for q.items.len() > 0 {
+	for q.queued() > 0 {
 		q.removeHead(ctx)
 	}
 	q.stats.totalFlushes.Add(1)
@@ -425,6 +445,7 @@ func (q *queueActor) delete(ctx actor.Context, req *deleteRequest) {
 	q.waiters.clear()
 	q.stopWaiterTimer()
 	q.items.clear()
+	q.endReadBehind()
 	q.open = make(map[int32]item)
 	if q.journal != nil {
 		q.flushJournal()

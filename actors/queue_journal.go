@@ -35,12 +35,16 @@ func (q *queueActor) openJournal(ctx actor.Context) error {
 	if err != nil {
 		return fmt.Errorf("queue %s: %w", q.name, err)
 	}
+	q.journal = j
+	q.replaying = true
 	report, err := j.Replay(q.applyRecord)
+	q.replaying = false
 	if err != nil {
+		q.endReadBehind()
+		q.journal = nil
 		_ = j.Close()
 		return fmt.Errorf("queue %s: replay: %w", q.name, err)
 	}
-	q.journal = j
 	q.stats.corruptJournals.Add(int64(len(report.Corrupt)))
 	q.returnOpenReads(ctx)
 	if len(report.Corrupt) > 0 {
@@ -61,10 +65,9 @@ func (q *queueActor) openJournal(ctx actor.Context) error {
 func (q *queueActor) applyRecord(r persistence.Record) {
 	switch r.Op {
 	case persistence.OpAdd, persistence.OpAddX, persistence.OpAddXid:
-		q.lastSeq++
-		q.items.pushBack(item{data: r.Data, addTime: r.AddTime, expiry: r.Expiry, seq: q.lastSeq})
+		q.replayAdd(r)
 	case persistence.OpRemove:
-		q.items.popFront()
+		q.popHead()
 	case persistence.OpRemoveTentative, persistence.OpRemoveTentativeXid:
 		q.replayOpen(r.Xid)
 	case persistence.OpSaveXid:
@@ -78,15 +81,28 @@ func (q *queueActor) applyRecord(r persistence.Record) {
 		delete(q.open, r.Xid)
 	case persistence.OpContinue:
 		delete(q.open, r.Xid)
-		q.lastSeq++
-		q.items.pushBack(item{data: r.Data, addTime: r.AddTime, expiry: r.Expiry, seq: q.lastSeq})
+		q.replayAdd(r)
 	}
+}
+
+// replayAdd adds a replayed item, in memory or, past max_memory_size and in
+// the current file, left behind in the journal as when it was written.
+func (q *queueActor) replayAdd(r persistence.Record) {
+	inCurrent, offset := q.journal.ReplayPosition()
+	if inCurrent && r.Op != persistence.OpAddXid && q.overMemory(len(r.Data)) {
+		q.leaveBehind(offset, len(r.Data))
+		if q.behind != nil {
+			return
+		}
+	}
+	q.lastSeq++
+	q.items.pushBack(item{data: r.Data, addTime: r.AddTime, expiry: r.Expiry, seq: q.lastSeq})
 }
 
 // replayOpen moves the head item into the open reads under xid (an old
 // REMOVE_TENTATIVE without an xid gets the next free one).
 func (q *queueActor) replayOpen(xid int32) {
-	it, ok := q.items.popFront()
+	it, ok := q.popHead()
 	if !ok {
 		return
 	}
@@ -162,7 +178,7 @@ func (q *queueActor) flushJournal() {
 // maybeStartOver restarts the journal of an empty queue once it has grown
 // past default_journal_size: the only state left is the open reads.
 func (q *queueActor) maybeStartOver() {
-	if q.journal == nil || q.items.len() > 0 || q.journal.Size() <= int64(q.cfg.DefaultJournalSize) {
+	if q.journal == nil || q.queued() > 0 || q.journal.Size() <= int64(q.cfg.DefaultJournalSize) {
 		return
 	}
 	if err := q.rewriteJournal(); err != nil {
@@ -173,6 +189,7 @@ func (q *queueActor) maybeStartOver() {
 // rewriteJournal replaces the journal with the current state: the xid
 // counter, the open reads, then the queued items.
 func (q *queueActor) rewriteJournal() error {
+	q.loadAllBehind() // the new journal must hold every item
 	records := []persistence.Record{{Op: persistence.OpSaveXid, Xid: q.lastXid}}
 	open := make([]item, 0, len(q.open))
 	for _, it := range q.open {

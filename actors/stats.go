@@ -15,6 +15,8 @@ const Version = "0.1.0"
 type queueStats struct {
 	items            atomic.Int64
 	bytes            atomic.Int64
+	memItems         atomic.Int64
+	memBytes         atomic.Int64
 	totalItems       atomic.Int64
 	logsize          atomic.Int64
 	expiredItems     atomic.Int64
@@ -55,9 +57,8 @@ func (s *queueStats) list() []Stat {
 		{"total_items", itoa(s.totalItems.Load())},
 		{"logsize", itoa(s.logsize.Load())},
 		{"expired_items", itoa(s.expiredItems.Load())},
-		// Every item is held in memory until read-behind exists.
-		{"mem_items", itoa(s.items.Load())},
-		{"mem_bytes", itoa(s.bytes.Load())},
+		{"mem_items", itoa(s.memItems.Load())},
+		{"mem_bytes", itoa(s.memBytes.Load())},
 		{"age", itoa(s.ageMs.Load())},
 		{"discarded", itoa(s.discarded.Load())},
 		{"waiters", itoa(s.waiters.Load())},

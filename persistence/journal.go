@@ -52,6 +52,7 @@ type Journal struct {
 	fileSize     int64 // bytes of the current file that are on disk
 	archivedSize int64 // bytes of the rotated files
 	replayed     bool
+	replayAt     replayPosition // the record Replay is applying
 	closed       bool
 	broken       error // the file may end in a partial batch; appends would be lost behind it
 

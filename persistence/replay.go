@@ -132,12 +132,14 @@ func (j *Journal) replayFile(path string, apply func(Record), rep *ReplayReport)
 	res.size = info.Size()
 	r := NewReader(f, res.size)
 	for {
+		start := r.Offset()
 		rec, err := r.Next()
 		if err != nil {
 			res.good = r.Offset()
 			rep.Bytes += res.good
 			return res, classify(path, &res, err)
 		}
+		j.replayAt = replayPosition{current: path == j.path, offset: start}
 		apply(rec)
 		rep.Records++
 	}

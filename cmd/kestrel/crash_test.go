@@ -19,15 +19,18 @@ func ioReadFull(r *bufio.Reader, buf []byte) (int, error) { return io.ReadFull(r
 // the kill is served exactly once, in each writer's order.
 func TestKill9LosesNothingAcknowledged(t *testing.T) {
 	for _, sync := range []string{"never", "0s"} {
-		t.Run("sync_journal="+sync, func(t *testing.T) { kill9Round(t, sync) })
+		t.Run("sync_journal="+sync, func(t *testing.T) {
+			kill9Round(t, "KESTREL_DEFAULT__SYNC_JOURNAL="+sync)
+		})
 	}
+	// A queue far past max_memory_size, read back from its journal.
+	t.Run("read-behind", func(t *testing.T) { kill9Round(t, "KESTREL_DEFAULT__MAX_MEMORY_SIZE=1KB") })
 }
 
-func kill9Round(t *testing.T, syncJournal string) {
+func kill9Round(t *testing.T, env ...string) {
 	dir := t.TempDir()
 	port := freePort(t)
 	args := []string{"--queue-path=" + dir, fmt.Sprintf("--memcache-port=%d", port)}
-	env := []string{"KESTREL_DEFAULT__SYNC_JOURNAL=" + syncJournal}
 	p := startProcess(t, env, args...)
 
 	const writers = 4
