@@ -63,32 +63,47 @@ func spanName(req *Request) string {
 }
 
 func (c *conn) handleTraced(req *Request, name string) {
-	ctx, span := tracing.Tracer().Start(context.Background(), name,
-		trace.WithSpanKind(trace.SpanKindServer), trace.WithAttributes(requestAttributes(req)...))
-	c.trace.op, c.trace.noted, c.trace.hit = span, false, false
-	before := 0
-	if req.Queue != "" {
-		// Reads the open_transaction_timeout returned since this queue was
-		// last touched.
-		c.settleTxns(req.Queue, "timeout")
-		before = c.sess.OpenReads(req.Queue)
+	ctx, span := tracing.Tracer().Start(context.Background(), name, trace.WithSpanKind(trace.SpanKindServer))
+	if span.IsRecording() {
+		// Built only for the sampled few: most spans are dropped unseen.
+		span.SetAttributes(requestAttributes(req)...)
 	}
+	c.trace.op, c.trace.noted, c.trace.hit = span, false, false
+	before := c.openReadsBefore(req.Queue)
 	mark := len(c.out)
 	c.handle(req)
-	if req.Queue != "" {
-		after := c.sess.OpenReads(req.Queue)
-		opened := c.readsOpened(req, before, after)
-		c.endTxns(req.Queue, before+opened-after, settledAs(req))
-		c.startTxns(ctx, req.Queue, opened)
-		if req.Cmd == CmdMonitor {
-			span.SetAttributes(tracing.Items.Int(opened))
-		}
-	}
+	c.traceTxns(ctx, req, before)
 	if !c.trace.noted && mark <= len(c.out) {
-		span.SetAttributes(tracing.Outcome.String(replyOutcome(req, c.out[mark:])))
+		span.SetAttributes(tracing.Outcome.String(replyOutcome(c.out[mark:])))
 	}
 	span.End()
 	c.trace.op = nil
+}
+
+// openReadsBefore is how many reads the session holds on queue before a
+// request, once the reads open_transaction_timeout returned since the
+// queue was last touched have ended their spans.
+func (c *conn) openReadsBefore(queue string) int {
+	if queue == "" {
+		return 0
+	}
+	c.settleTxns(queue, "timeout")
+	return c.sess.OpenReads(queue)
+}
+
+// traceTxns ends the spans of the reads a request closed and starts those
+// of the reads it opened.
+func (c *conn) traceTxns(ctx context.Context, req *Request, before int) {
+	if req.Queue == "" {
+		return
+	}
+	after := c.sess.OpenReads(req.Queue)
+	opened := c.readsOpened(req, before, after)
+	c.endTxns(req.Queue, before+opened-after, settledAs(req))
+	c.startTxns(ctx, req.Queue, opened)
+	if req.Cmd == CmdMonitor {
+		c.trace.op.SetAttributes(tracing.Items.Int(opened))
+	}
 }
 
 func requestAttributes(req *Request) []attribute.KeyValue {
@@ -107,7 +122,7 @@ func requestAttributes(req *Request) []attribute.KeyValue {
 
 // replyOutcome reads a request's outcome from the first word of its
 // reply: STORED is "stored", END "ok", SERVER_ERROR "server_error".
-func replyOutcome(req *Request, reply []byte) string {
+func replyOutcome(reply []byte) string {
 	if len(reply) == 0 {
 		return "noreply"
 	}

@@ -47,6 +47,9 @@ func Tracer() trace.Tracer {
 // off again. With nothing configured it does nothing and shutdown is a
 // no-op. A bad setting is an error naming the variable.
 func Start(ctx context.Context, log *slog.Logger) (shutdown func(context.Context) error, err error) {
+	// OpenTelemetry's own errors (a collector that cannot be reached, a
+	// metric callback that failed) go to our log, not the standard one.
+	otel.SetErrorHandler(newErrorHandler(log, time.Minute))
 	exporters, err := exportersFromEnv(ctx)
 	if err != nil || len(exporters) == 0 {
 		return func(context.Context) error { return nil }, err
@@ -59,7 +62,7 @@ func Start(ctx context.Context, log *slog.Logger) (shutdown func(context.Context
 		sdkresource.WithTelemetrySDK(),
 		sdkresource.WithHost())
 	if err != nil {
-		return nil, fmt.Errorf("tracing: resource from OTEL_RESOURCE_ATTRIBUTES: %w", err)
+		return nil, fmt.Errorf("tracing: resource (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES): %w", err)
 	}
 	// The sampler comes from OTEL_TRACES_SAMPLER(_ARG), batching from
 	// OTEL_BSP_*: the SDK reads them itself.
@@ -68,7 +71,6 @@ func Start(ctx context.Context, log *slog.Logger) (shutdown func(context.Context
 		opts = append(opts, sdktrace.WithBatcher(e))
 	}
 	provider := sdktrace.NewTracerProvider(opts...)
-	otel.SetErrorHandler(newErrorHandler(log, time.Minute))
 	t := provider.Tracer(ScopeName, trace.WithInstrumentationVersion(actors.Version))
 	tracer.Store(&t)
 	enabled.Store(true)
@@ -103,6 +105,6 @@ func (h *errorHandler) Handle(err error) {
 		h.suppressed.Add(1)
 		return
 	}
-	h.log.Warn("tracing: export failed", "err", err, "similar_errors_since_last",
+	h.log.Warn("opentelemetry error", "err", err, "similar_errors_since_last",
 		h.suppressed.Swap(0), "quiet_for", h.period)
 }
