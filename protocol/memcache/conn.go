@@ -1,106 +1,61 @@
 package memcache
 
 import (
-	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"net"
-	"os"
-	"runtime/debug"
 	"strconv"
 	"time"
 
 	"github.com/kestrel-go/kestrel/actors"
+	"github.com/kestrel-go/kestrel/protocol/internal/netserve"
 )
-
-// flushThreshold bounds how many reply bytes wait for the client to stop
-// pipelining before they are written.
-const flushThreshold = 64 << 10
 
 // conn is one client connection: it reads requests, asks the queues through
 // its session, and writes the replies in order, in one write per burst of
 // pipelined requests.
 type conn struct {
+	netserve.Conn
 	srv    *Server
-	nc     net.Conn
 	sess   *actors.Session
 	parser *Parser
-	out    []byte
-	log    *slog.Logger
-	quit   bool // close after writing what is buffered
 	trace  connTrace
 }
 
 func (s *Server) serveConn(nc net.Conn) {
-	defer s.wg.Done()
-	defer s.untrack(nc)
-	defer nc.Close()
-	c := &conn{srv: s, nc: nc, log: s.Log.With("client", nc.RemoteAddr().String())}
-	// A bug in one connection's handling must not take the server down: it
-	// costs that client its connection, and its open reads go back.
-	defer func() {
-		if r := recover(); r != nil {
-			c.log.Error("connection handler panicked", "panic", r, "stack", string(debug.Stack()))
-		}
-	}()
-	c.sess = s.Queues.NewSessionFor(nc.RemoteAddr().String())
+	if s.full() {
+		// Like memcached: say why, then hang up.
+		_, _ = nc.Write(AppendServerError(nil, "too many connections"))
+		return
+	}
+	client := nc.RemoteAddr().String()
+	c := &conn{srv: s, Conn: netserve.NewConn(nc, s.Log.With("client", client), &s.Queues.Stats.BytesWritten)}
+	c.sess = s.Queues.NewSessionFor(client)
 	defer c.sess.Close()
 	defer c.endAllTxns()
-	cfg := s.Queues.Config()
-	c.parser = NewParser(statsReader{nc, &s.Queues.Stats.BytesRead}, int(cfg.MaxRequestBytes))
-	c.out = make([]byte, 0, 4096)
-	c.loop()
-}
-
-func (c *conn) loop() {
-	idle := c.srv.Queues.Config().ClientTimeout
-	for !c.quit {
-		if idle > 0 && c.parser.Buffered() == 0 {
-			// client_timeout: a client silent this long is closed.
-			_ = c.nc.SetReadDeadline(time.Now().Add(idle))
-		}
-		req, err := c.parser.Next()
-		if err != nil {
-			c.readFailed(err)
-			return
-		}
-		c.serve(req)
-		if c.parser.Buffered() == 0 || len(c.out) >= flushThreshold || c.quit {
-			if !c.flush() {
-				return
-			}
-		}
-	}
-}
-
-func (c *conn) readFailed(err error) {
+	in := netserve.CountingReader{R: nc, N: &s.Queues.Stats.BytesRead}
+	c.parser = NewParser(in, int(s.Queues.Config().MaxRequestBytes))
+	err := c.Serve(s.Queues.Config().ClientTimeout, c.parser.Buffered, c.next)
 	var ce *ClientError
-	switch {
-	case errors.As(err, &ce):
-		c.out = AppendClientError(c.out, ce.Reason)
-		c.flush()
-	case errors.Is(err, os.ErrDeadlineExceeded):
-		c.log.Debug("idle client closed", "client_timeout", c.srv.Queues.Config().ClientTimeout)
-	case errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed):
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		c.log.Debug("client went away mid-request")
-	default:
-		c.log.Debug("read failed", "err", err)
+	if errors.As(err, &ce) {
+		// The rest of the stream cannot be framed: answer, then hang up.
+		c.Out = AppendClientError(c.Out, ce.Reason)
+		c.Flush()
+		return
 	}
+	c.Ended(err)
 }
 
-func (c *conn) flush() bool {
-	if len(c.out) == 0 {
-		return true
+// next reads one request and answers it.
+func (c *conn) next() error {
+	req, err := c.parser.Next()
+	if err != nil {
+		return err
 	}
-	n, err := c.nc.Write(c.out)
-	c.srv.Queues.Stats.BytesWritten.Add(int64(n))
-	c.out = c.out[:0]
-	return err == nil
+	c.serve(req)
+	return nil
 }
 
-func (c *conn) line(s string) { c.out = AppendLine(c.out, s) }
+func (c *conn) line(s string) { c.Out = AppendLine(c.Out, s) }
 
 // fail turns an error from the queues into its reply. Kestrel answers a
 // misuse of reliable reads with ERROR and hangs up.
@@ -109,14 +64,14 @@ func (c *conn) fail(err error) {
 	var bad *actors.BadQueueNameError
 	switch {
 	case errors.As(err, &bad):
-		c.out = AppendClientError(c.out, bad.Error())
-		c.quit = true
+		c.Out = AppendClientError(c.Out, bad.Error())
+		c.Quit = true
 	case errors.Is(err, actors.ErrTooManyOpenReads), errors.Is(err, actors.ErrReadStillOpen):
-		c.log.Warn("reliable read misuse", "err", err)
+		c.Log.Warn("reliable read misuse", "err", err)
 		c.line("ERROR")
-		c.quit = true
+		c.Quit = true
 	default:
-		c.out = AppendServerError(c.out, err.Error())
+		c.Out = AppendServerError(c.Out, err.Error())
 	}
 }
 
@@ -153,12 +108,12 @@ func (c *conn) handle(req *Request) {
 	case CmdReload:
 		c.reload()
 	case CmdShutdown:
-		c.quit = true
+		c.Quit = true
 		if c.srv.OnShutdown != nil {
 			go c.srv.OnShutdown()
 		}
 	case CmdQuit:
-		c.quit = true
+		c.Quit = true
 	}
 }
 
@@ -208,7 +163,7 @@ func (c *conn) get(req *Request) {
 			c.fail(err)
 			return
 		}
-		c.out = AppendEnd(c.out)
+		c.Out = AppendEnd(c.Out)
 		return
 	}
 	if req.Close {
@@ -217,7 +172,7 @@ func (c *conn) get(req *Request) {
 			return
 		}
 		if !req.Open {
-			c.out = AppendEnd(c.out)
+			c.Out = AppendEnd(c.Out)
 			return
 		}
 	}
@@ -226,16 +181,16 @@ func (c *conn) get(req *Request) {
 
 // fetch gets one item and writes it as a get reply.
 func (c *conn) fetch(queue, key string, how actors.Read) (found bool) {
-	data, found, err := c.sess.Get(queue, how, c.park)
+	data, found, err := c.sess.Get(queue, how, c.Park)
 	if err != nil {
 		c.fail(err)
 		return false
 	}
 	c.traceItem(found, len(data))
 	if found {
-		c.out = AppendValueItem(c.out, key, data)
+		c.Out = AppendValueItem(c.Out, key, data)
 	}
-	c.out = AppendEnd(c.out)
+	c.Out = AppendEnd(c.Out)
 	return found
 }
 
@@ -245,7 +200,7 @@ func (c *conn) confirm(req *Request) {
 	case err != nil:
 		c.fail(err)
 	case n > 0:
-		c.out = AppendEnd(c.out)
+		c.Out = AppendEnd(c.Out)
 	default:
 		c.line("ERROR")
 	}
@@ -272,29 +227,19 @@ func (c *conn) monitor(req *Request) {
 		if !found {
 			break
 		}
-		c.out = AppendValueItem(c.out, req.Key, data)
-		if !c.flush() {
-			c.quit = true
+		c.Out = AppendValueItem(c.Out, req.Key, data)
+		if !c.Flush() {
+			c.Quit = true
 			return
 		}
 	}
-	c.out = AppendEnd(c.out)
+	c.Out = AppendEnd(c.Out)
 }
 
 func (c *conn) monitorOne(queue string, wait time.Duration) ([]byte, bool, error) {
-	return c.sess.Get(queue, actors.Read{Timeout: wait, Open: true}, c.park)
+	return c.sess.Get(queue, actors.Read{Timeout: wait, Open: true}, c.Park)
 }
 
-// park runs while a get waits for an item: the replies buffered so far go
-// out (the client may be waiting on them), and a hang-up ends the wait.
-func (c *conn) park() (context.Context, func()) {
-	if !c.flush() {
-		ctx, cancel := context.WithCancel(context.Background())
-		cancel()
-		return ctx, func() {}
-	}
-	return c.watchHangup()
-}
 
 func (c *conn) flushExpired(queue string) {
 	n, err := c.sess.FlushExpired(queue)
@@ -307,24 +252,13 @@ func (c *conn) flushExpired(queue string) {
 
 func (c *conn) reload() {
 	if c.srv.OnReload == nil {
-		c.out = AppendServerError(c.out, "reload: server started without a config file")
+		c.Out = AppendServerError(c.Out, "reload: server started without a config file")
 		return
 	}
 	if err := c.srv.OnReload(); err != nil {
-		c.out = AppendServerError(c.out, err.Error())
+		c.Out = AppendServerError(c.Out, err.Error())
 		return
 	}
 	c.line("Reloaded config.")
 }
 
-// statsReader adds what it reads to the server's bytes_read.
-type statsReader struct {
-	r interface{ Read([]byte) (int, error) }
-	n interface{ Add(int64) int64 }
-}
-
-func (r statsReader) Read(p []byte) (int, error) {
-	n, err := r.r.Read(p)
-	r.n.Add(int64(n))
-	return n, err
-}

@@ -11,14 +11,14 @@ import (
 func (c *conn) stats() {
 	report := c.srv.Queues.Report()
 	for _, s := range report.Global {
-		c.out = AppendStat(c.out, s.Name, s.Value)
+		c.Out = AppendStat(c.Out, s.Name, s.Value)
 	}
 	for _, q := range report.Queues {
 		for _, s := range q.Stats {
-			c.out = AppendStat(c.out, "queue_"+q.Name+"_"+s.Name, s.Value)
+			c.Out = AppendStat(c.Out, "queue_"+q.Name+"_"+s.Name, s.Value)
 		}
 	}
-	c.out = AppendEnd(c.out)
+	c.Out = AppendEnd(c.Out)
 }
 
 // dumpStats prints per-queue figures grouped by queue, as Kestrel does,
@@ -38,7 +38,7 @@ func (c *conn) dumpStats(only []string) {
 		}
 		c.line("}")
 	}
-	c.out = AppendEnd(c.out)
+	c.Out = AppendEnd(c.Out)
 }
 
 func (c *conn) dumpConfig() {
@@ -46,7 +46,7 @@ func (c *conn) dumpConfig() {
 	for _, l := range strings.Split(strings.TrimRight(dump, "\n"), "\n") {
 		c.line(l)
 	}
-	c.out = AppendEnd(c.out)
+	c.Out = AppendEnd(c.Out)
 }
 
 // status reports the server status, or changes it.
@@ -57,13 +57,13 @@ func (c *conn) status(args []string) {
 	}
 	next, err := actors.ParseStatus(args[0])
 	if err != nil {
-		c.out = AppendClientError(c.out, err.Error())
-		c.quit = true
+		c.Out = AppendClientError(c.Out, err.Error())
+		c.Quit = true
 		return
 	}
 	if err := c.srv.Queues.SetStatus(next); err != nil {
-		c.out = AppendServerError(c.out, err.Error())
+		c.Out = AppendServerError(c.Out, err.Error())
 		return
 	}
-	c.out = AppendEnd(c.out)
+	c.Out = AppendEnd(c.Out)
 }

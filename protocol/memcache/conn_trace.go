@@ -70,11 +70,11 @@ func (c *conn) handleTraced(req *Request, name string) {
 	}
 	c.trace.op, c.trace.noted, c.trace.hit = span, false, false
 	before := c.openReadsBefore(req.Queue)
-	mark := len(c.out)
+	mark := len(c.Out)
 	c.handle(req)
 	c.traceTxns(ctx, req, before)
-	if !c.trace.noted && mark <= len(c.out) {
-		span.SetAttributes(tracing.Outcome.String(replyOutcome(c.out[mark:])))
+	if !c.trace.noted && mark <= len(c.Out) {
+		span.SetAttributes(tracing.Outcome.String(replyOutcome(c.Out[mark:])))
 	}
 	span.End()
 	c.trace.op = nil
