@@ -240,7 +240,6 @@ func (c *conn) monitorOne(queue string, wait time.Duration) ([]byte, bool, error
 	return c.sess.Get(queue, actors.Read{Timeout: wait, Open: true}, c.Park)
 }
 
-
 func (c *conn) flushExpired(queue string) {
 	n, err := c.sess.FlushExpired(queue)
 	if err != nil {
@@ -261,4 +260,3 @@ func (c *conn) reload() {
 	}
 	c.line("Reloaded config.")
 }
-
