@@ -1,10 +1,8 @@
 package actors
 
 // item is one queued payload. Times are unix milliseconds; expiry 0 = never.
-// seq is the order in which items were added to this queue: items are kept
-// sorted by it, so that an item returned by an aborted read goes back in
-// front of everything added after it, and several returned items keep the
-// order in which they were first handed out.
+// seq numbers the items in the order they were added (in memory or left
+// behind in the journal): it names an item for journal packing.
 type item struct {
 	data    []byte
 	addTime int64
@@ -74,22 +72,14 @@ func (l *itemList) popFront() (item, bool) {
 	return it, true
 }
 
-// returnToHead puts an item that was handed out back near the head, in front
-// of every item added after it (see item.seq). Only the leading run of older
-// returned items is walked, so this is O(1) in the usual single-abort case.
-func (l *itemList) returnToHead(it item) {
+// pushFront puts an item back at the head: Kestrel's rule for an aborted
+// read, which journal replay repeats exactly (UNREMOVE).
+func (l *itemList) pushFront(it item) {
 	if l.count == len(l.buf) {
 		l.grow()
 	}
-	pos := 0
-	for pos < l.count && l.at(pos).seq < it.seq {
-		pos++
-	}
 	l.head = (l.head - 1 + len(l.buf)) % len(l.buf)
-	for i := 0; i < pos; i++ {
-		*l.at(i) = *l.at(i + 1)
-	}
-	*l.at(pos) = it
+	*l.at(0) = it
 	l.count++
 	l.bytes += int64(len(it.data))
 }

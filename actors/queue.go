@@ -37,7 +37,9 @@ type queueActor struct {
 	behind      *persistence.Cursor // set while reading behind (readbehind.go)
 	behindItems int                 // items only in the journal
 	behindBytes int64
+	behindNext  uint64 // seq of the first item still behind
 	replaying   bool
+	packing     packState // rotated files and their packing (packing.go)
 }
 
 type pendingReply struct {
@@ -94,6 +96,8 @@ func (q *queueActor) Receive(ctx actor.Context) {
 		q.cfg = msg.cfg
 	case flushJournal:
 		q.flushJournal()
+	case *packDone:
+		q.packed(msg)
 	case waiterTick:
 		q.expireWaiters(ctx)
 	}
@@ -123,6 +127,7 @@ func (q *queueActor) failOnPanic(ctx actor.Context) {
 }
 
 func (q *queueActor) start(ctx actor.Context) {
+	q.startPacker(ctx)
 	q.created = time.Now()
 	q.stats.createTimeMs.Store(q.created.UnixMilli())
 	err := q.openJournal(ctx)
@@ -140,6 +145,7 @@ func (q *queueActor) stop(ctx actor.Context) {
 	q.waiters.each(func(w *getRequest) { w.answer(reply{kind: replyEmpty}) })
 	q.waiters.clear()
 	q.stopWaiterTimer()
+	q.waitForPacker()
 	q.endReadBehind()
 	if q.journal != nil {
 		q.flushJournal()
@@ -216,15 +222,15 @@ func (q *queueActor) add(ctx actor.Context, data []byte, expiry int64) replyKind
 	}
 	it := item{data: data, addTime: now, expiry: q.capExpiry(now, expiry)}
 	behind := q.overMemory(len(data))
-	var offset int64
+	var pos persistence.Position
 	if behind {
-		offset = q.journal.Size() // where this item's record will start
+		pos.Offset = q.journal.Size() // where this item's record will start
 	}
 	q.appendJournal(ctx, persistence.Record{Op: persistence.OpAddX, AddTime: it.addTime, Expiry: it.expiry, Data: it.data})
 	q.stats.totalItems.Add(1)
 	q.sys.Stats.TotalItems.Add(1)
 	if behind {
-		q.leaveBehind(offset, len(data))
+		q.leaveBehind(pos, len(data))
 		if q.behind != nil {
 			return replyDone
 		}
@@ -415,7 +421,7 @@ func (q *queueActor) abort(ctx actor.Context, req *abortRequest) {
 	q.stats.canceledTxns.Add(1)
 	q.appendJournal(ctx, persistence.Record{Op: persistence.OpUnremove, Xid: req.xid})
 	it.xid = 0
-	q.items.returnToHead(it)
+	q.items.pushFront(it)
 	q.respond(req.reply, reply{kind: replyDone})
 	q.serveWaiters(ctx)
 }
@@ -445,6 +451,7 @@ func (q *queueActor) delete(ctx actor.Context, req *deleteRequest) {
 	q.waiters.clear()
 	q.stopWaiterTimer()
 	q.items.clear()
+	q.waitForPacker()
 	q.endReadBehind()
 	q.open = make(map[int32]item)
 	if q.journal != nil {

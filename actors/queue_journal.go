@@ -52,6 +52,8 @@ func (q *queueActor) openJournal(ctx actor.Context) error {
 		if err := q.rewriteJournal(); err != nil {
 			return err
 		}
+	} else if err := q.afterReplay(); err != nil {
+		return err
 	}
 	q.flushJournal()
 	if report.Records > 0 {
@@ -75,7 +77,7 @@ func (q *queueActor) applyRecord(r persistence.Record) {
 	case persistence.OpUnremove:
 		if it, ok := q.open[r.Xid]; ok {
 			delete(q.open, r.Xid)
-			q.items.returnToHead(it)
+			q.items.pushFront(it)
 		}
 	case persistence.OpConfirmRemove:
 		delete(q.open, r.Xid)
@@ -88,9 +90,8 @@ func (q *queueActor) applyRecord(r persistence.Record) {
 // replayAdd adds a replayed item, in memory or, past max_memory_size and in
 // the current file, left behind in the journal as when it was written.
 func (q *queueActor) replayAdd(r persistence.Record) {
-	inCurrent, offset := q.journal.ReplayPosition()
-	if inCurrent && r.Op != persistence.OpAddXid && q.overMemory(len(r.Data)) {
-		q.leaveBehind(offset, len(r.Data))
+	if r.Op != persistence.OpAddXid && q.overMemory(len(r.Data)) {
+		q.leaveBehind(q.journal.ReplayPosition(), len(r.Data))
 		if q.behind != nil {
 			return
 		}
@@ -121,12 +122,13 @@ func (q *queueActor) returnOpenReads(ctx actor.Context) {
 	for _, it := range q.open {
 		open = append(open, it)
 	}
-	sort.Slice(open, func(i, j int) bool { return open[i].seq < open[j].seq })
+	// Newest first: each goes to the head, so the oldest ends up first.
+	sort.Slice(open, func(i, j int) bool { return open[i].seq > open[j].seq })
 	for _, it := range open {
 		delete(q.open, it.xid)
 		q.appendJournal(ctx, persistence.Record{Op: persistence.OpUnremove, Xid: it.xid})
 		it.xid = 0
-		q.items.returnToHead(it)
+		q.items.pushFront(it)
 	}
 }
 
@@ -170,6 +172,7 @@ func (q *queueActor) flushJournal() {
 	clear(q.batch)
 	q.batch = q.batch[:0]
 	q.maybeStartOver()
+	q.maybeRotate()
 	if q.journal != nil {
 		q.stats.logsize.Store(q.journal.TotalSize())
 	}
@@ -178,7 +181,7 @@ func (q *queueActor) flushJournal() {
 // maybeStartOver restarts the journal of an empty queue once it has grown
 // past default_journal_size: the only state left is the open reads.
 func (q *queueActor) maybeStartOver() {
-	if q.journal == nil || q.queued() > 0 || q.journal.Size() <= int64(q.cfg.DefaultJournalSize) {
+	if q.journal == nil || q.queued() > 0 || q.packing.running || q.journal.TotalSize() <= int64(q.cfg.DefaultJournalSize) {
 		return
 	}
 	if err := q.rewriteJournal(); err != nil {
@@ -207,6 +210,7 @@ func (q *queueActor) rewriteJournal() error {
 	if err := q.journal.Rewrite(records); err != nil {
 		return fmt.Errorf("queue %s: rewrite journal: %w", q.name, err)
 	}
+	q.packing.checkpoints = nil // every file they named is gone
 	q.stats.journalRewrites.Add(1)
 	q.log.Info("journal rewritten", "items", q.items.len(), "open", len(open))
 	return nil

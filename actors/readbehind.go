@@ -23,18 +23,20 @@ func (q *queueActor) overMemory(n int) bool {
 }
 
 // leaveBehind counts an item that is only in the journal, whose record
-// starts at offset of the current file, starting read-behind if needed.
-func (q *queueActor) leaveBehind(offset int64, n int) {
+// starts at pos, starting read-behind if needed. It takes the item's seq.
+func (q *queueActor) leaveBehind(pos persistence.Position, n int) {
 	if q.behind == nil {
-		cur, err := q.journal.OpenCursor(offset)
+		cur, err := q.journal.OpenCursor(pos)
 		if err != nil {
 			// Without a cursor the item cannot be left out of memory.
 			q.log.Error("cannot start read-behind; holding items in memory", "err", err)
 			return
 		}
 		q.behind = cur
+		q.behindNext = q.lastSeq + 1
 		q.log.Info("queue over max_memory_size: reading behind from the journal", "bytes", q.items.bytes)
 	}
+	q.lastSeq++
 	q.behindItems++
 	q.behindBytes += int64(n)
 }
@@ -68,8 +70,8 @@ func (q *queueActor) fillFromJournal() {
 		}
 		switch rec.Op {
 		case persistence.OpAdd, persistence.OpAddX, persistence.OpContinue:
-			q.lastSeq++
-			q.items.pushBack(item{data: rec.Data, addTime: rec.AddTime, expiry: rec.Expiry, seq: q.lastSeq})
+			q.items.pushBack(item{data: rec.Data, addTime: rec.AddTime, expiry: rec.Expiry, seq: q.behindNext})
+			q.behindNext++
 			q.behindItems--
 			q.behindBytes -= int64(len(rec.Data))
 		}
@@ -78,6 +80,7 @@ func (q *queueActor) fillFromJournal() {
 		q.endReadBehind()
 		q.log.Info("queue back within max_memory_size")
 	}
+	q.maybePack()
 }
 
 func (q *queueActor) endReadBehind() {

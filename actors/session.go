@@ -72,6 +72,7 @@ func (s *System) NewSession() *Session {
 
 // Close ends the session: every read it left open goes back to its queue.
 func (s *Session) Close() {
+	s.returnOpenReads()
 	s.sys.root.Poison(s.conn)
 	s.sys.Stats.CurrConnections.Add(-1)
 }
@@ -405,4 +406,18 @@ func (s *Session) FlushExpired(queue string) (int, error) {
 		total += r.n
 	}
 	return total, nil
+}
+
+// returnOpenReads aborts every open read, newest first per queue, from this
+// one sender: an aborted read goes to the head, so the oldest ends up first,
+// as it was handed out. The transaction actors, stopped with the connection
+// actor just after, send their own aborts too; the queue ignores an abort
+// of a read it no longer holds.
+func (s *Session) returnOpenReads() {
+	for queue, reads := range s.open {
+		for i := len(reads) - 1; i >= 0; i-- {
+			r := reads[i]
+			s.sys.root.Send(s.sys.manager, &abortRequest{requestBase: requestBase{queue: queue}, xid: r.xid, owner: r.owner})
+		}
+	}
 }

@@ -53,6 +53,7 @@ type Journal struct {
 	archivedSize int64 // bytes of the rotated files
 	replayed     bool
 	replayAt     replayPosition // the record Replay is applying
+	cursors      map[*Cursor]struct{}
 	closed       bool
 	broken       error // the file may end in a partial batch; appends would be lost behind it
 
@@ -81,6 +82,7 @@ func Open(dir, name string, opts Options) (*Journal, error) {
 	j := &Journal{
 		dir: dir, name: name, path: filepath.Join(dir, name),
 		opts: opts, log: opts.Logger, openFile: openAppend,
+		cursors: make(map[*Cursor]struct{}),
 	}
 	if err := j.removeTemps(); err != nil {
 		return nil, err

@@ -70,7 +70,9 @@ func (j *Journal) Replay(apply func(Record)) (ReplayReport, error) {
 			return rep, err
 		}
 	}
-	return rep, j.replayCurrent(apply, &rep)
+	err = j.replayCurrent(apply, &rep)
+	j.replayAt = replayPosition{}
+	return rep, err
 }
 
 // replayCurrent replays the current file and opens it for appending.
@@ -139,7 +141,7 @@ func (j *Journal) replayFile(path string, apply func(Record), rep *ReplayReport)
 			rep.Bytes += res.good
 			return res, classify(path, &res, err)
 		}
-		j.replayAt = replayPosition{current: path == j.path, offset: start}
+		j.replayAt = replayPosition{file: filepath.Base(path), offset: start}
 		apply(rec)
 		rep.Records++
 	}
