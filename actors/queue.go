@@ -39,6 +39,7 @@ type queueActor struct {
 	behindBytes int64
 	behindNext  uint64 // seq of the first item still behind
 	replaying   bool
+	lastCompact time.Time
 	packing     packState // rotated files and their packing (packing.go)
 }
 

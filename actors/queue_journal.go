@@ -3,6 +3,7 @@ package actors
 import (
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 
@@ -172,6 +173,7 @@ func (q *queueActor) flushJournal() {
 	clear(q.batch)
 	q.batch = q.batch[:0]
 	q.maybeStartOver()
+	q.maybeCompact()
 	q.maybeRotate()
 	if q.journal != nil {
 		q.stats.logsize.Store(q.journal.TotalSize())
@@ -186,6 +188,21 @@ func (q *queueActor) maybeStartOver() {
 	}
 	if err := q.rewriteJournal(); err != nil {
 		q.log.Error("journal rewrite failed", "err", err)
+	}
+}
+
+// maybeCompact rewrites the journal of a queue held wholly in memory once
+// its files pass max_journal_size, at most once per
+// min_journal_compact_delay: the new journal is no bigger than the items.
+func (q *queueActor) maybeCompact() {
+	if q.journal == nil || q.behind != nil || q.packing.running || q.cfg.MaxJournalSize <= 0 ||
+		q.journal.TotalSize() <= int64(q.cfg.MaxJournalSize) ||
+		time.Since(q.lastCompact) < q.cfg.MinJournalCompactDelay {
+		return
+	}
+	q.lastCompact = time.Now()
+	if err := q.rewriteJournal(); err != nil {
+		q.log.Error("journal compaction failed", "err", err)
 	}
 }
 

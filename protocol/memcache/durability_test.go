@@ -134,3 +134,56 @@ func TestEmptyQueueJournalStartsOver(t *testing.T) {
 		t.Fatalf("journal_rewrites = %s", got)
 	}
 }
+
+func TestKestrelSpoolWithRotatedPackAndTemporaryFiles(t *testing.T) {
+	cfg := mt.Config(t)
+	file := func(name string, build func(j *journalBytes)) {
+		var j journalBytes
+		build(&j)
+		if err := os.WriteFile(filepath.Join(cfg.QueuePath, name), j.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	addx := func(j *journalBytes, s string) { j.op(2); j.item(s) }
+	file("q.100", func(j *journalBytes) { addx(j, "superseded-1"); addx(j, "superseded-2") })
+	file("q.150.pack", func(j *journalBytes) { addx(j, "packed") })
+	file("q.200", func(j *journalBytes) { addx(j, "rotated") })
+	file("q", func(j *journalBytes) { addx(j, "current"); j.op(1) }) // REMOVE takes "packed"
+	file("q~~leftover", func(j *journalBytes) { addx(j, "never") })
+
+	srv := mt.Start(t, cfg)
+	c := mt.Dial(t, srv.Addr)
+	c.MustGet("q", "rotated")
+	c.MustGet("q", "current")
+	c.MustBeEmpty("q")
+	for _, gone := range []string{"q.100", "q.150.pack", "q~~leftover"} {
+		if _, err := os.Stat(filepath.Join(cfg.QueuePath, gone)); err == nil {
+			t.Errorf("%s still on disk after start", gone)
+		}
+	}
+}
+
+func TestCorruptJournalIsSetAsideAndItsReadablePartServed(t *testing.T) {
+	cfg := mt.Config(t)
+	var j journalBytes
+	j.op(2)
+	j.item("readable")
+	j.WriteString("\x4d garbage that is no record")
+	if err := os.WriteFile(filepath.Join(cfg.QueuePath, "bad"), j.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv := mt.Start(t, cfg)
+	c := mt.Dial(t, srv.Addr)
+	if got := c.Stats()["queue_bad_corrupt_journals"]; got != "1" {
+		t.Fatalf("corrupt_journals = %q", got)
+	}
+	c.MustGet("bad", "readable")
+	moved, _ := filepath.Glob(filepath.Join(cfg.QueuePath, "corrupt", "bad.*"))
+	if len(moved) != 1 {
+		t.Fatalf("corrupt file not kept aside in corrupt/: %v", moved)
+	}
+	c.MustSet("bad", "after")
+	srv.Stop()
+	srv = mt.Start(t, cfg)
+	mt.Dial(t, srv.Addr).MustGet("bad", "after")
+}

@@ -76,3 +76,26 @@ func TestJournalOfQueueThatStaysBehindIsPacked(t *testing.T) {
 	}
 	c.MustBeEmpty("behind")
 }
+
+func TestInMemoryQueueJournalIsCompactedPastMaxJournalSize(t *testing.T) {
+	cfg := mt.Config(t)
+	cfg.Default.MaxJournalSize = 32 << 10
+	cfg.Default.MinJournalCompactDelay = 0
+	srv := mt.Start(t, cfg)
+	c := mt.Dial(t, srv.Addr)
+	c.MustSet("steady", "keep") // never empty, so never started over
+	for i := 0; i < 200; i++ {
+		c.MustSet("steady", item(i))
+		c.MustGet("steady/peek", "keep")
+		c.MustGet("steady", "keep")
+		c.MustSet("steady", "keep")
+		c.MustGet("steady", item(i))
+	}
+	if size, _ := diskBytes(t, cfg.QueuePath, "steady"); size > 2*32<<10 {
+		t.Fatalf("journal is %d bytes, past twice max_journal_size", size)
+	}
+	if c.Stats()["queue_steady_journal_rewrites"] == "0" {
+		t.Fatal("journal never compacted")
+	}
+	c.MustGet("steady", "keep")
+}
