@@ -134,6 +134,11 @@ type cancelWaitRequest struct{ requestBase }
 
 func (r *cancelWaitRequest) createsQueue() bool { return false }
 
+// compactRequest rewrites a queue's journal to its current state.
+type compactRequest struct{ requestBase }
+
+func (r *compactRequest) createsQueue() bool { return false }
+
 // inspectRequest runs fn inside the queue actor, with its state: a way to
 // look at (or break) a queue from tests without a second path to its
 // state.

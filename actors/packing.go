@@ -1,6 +1,7 @@
 package actors
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -184,5 +185,35 @@ func (q *queueActor) afterReplay() error {
 	}
 	cp.file = name
 	q.packing.checkpoints = append(q.packing.checkpoints, cp)
+	return nil
+}
+
+// compact rewrites the journal to the queue's state alone, every item in
+// it (for the offline qpack tool: the whole backlog passes through memory).
+func (q *queueActor) compact(req *compactRequest) {
+	if q.journal == nil {
+		req.answer(reply{kind: replyDone})
+		return
+	}
+	q.waitForPacker()
+	q.flushJournal()
+	if err := q.rewriteJournal(); err != nil {
+		req.answer(reply{kind: replyError, err: err})
+		return
+	}
+	req.answer(reply{kind: replyDone})
+}
+
+// Compact rewrites queue's journal files into one holding only its state.
+func (s *System) Compact(queue string) error {
+	ch := make(chan reply, 1)
+	s.root.Send(s.manager, &compactRequest{requestBase{queue: queue, reply: ch}})
+	r := <-ch
+	switch r.kind {
+	case replyError:
+		return r.err
+	case replyUnknown:
+		return fmt.Errorf("queue %s: no journal in %s", queue, s.Config().QueuePath)
+	}
 	return nil
 }

@@ -90,6 +90,8 @@ func (q *queueActor) Receive(ctx actor.Context) {
 		q.sweep(ctx)
 	case *cancelWaitRequest:
 		q.cancelWait(ctx, msg)
+	case *compactRequest:
+		q.compact(msg)
 	case *inspectRequest:
 		msg.fn(q)
 		msg.answer(reply{kind: replyDone})
