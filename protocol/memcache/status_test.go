@@ -84,3 +84,16 @@ func TestBadStatusIsClientError(t *testing.T) {
 	}
 	c.ExpectClosed()
 }
+
+func TestDefaultStatusAppliesWithoutStatusFile(t *testing.T) {
+	cfg := mt.Config(t)
+	cfg.DefaultStatus = "quiescent"
+	srv := mt.Start(t, cfg)
+	c := mt.Dial(t, srv.Addr)
+	if got := c.Do("status"); got != "QUIESCENT" {
+		t.Fatalf("status with default_status quiescent: %q", got)
+	}
+	if got := c.Set("q", []byte("x")); got != "SERVER_ERROR QUIESCENT" {
+		t.Fatalf("set while quiescent: %q", got)
+	}
+}
