@@ -50,6 +50,17 @@ func (l *itemList) pushBack(it item) {
 	l.bytes += int64(len(it.data))
 }
 
+// popBack removes the tail item (undoing a pushBack).
+func (l *itemList) popBack() {
+	if l.count == 0 {
+		return
+	}
+	slot := l.at(l.count - 1)
+	l.bytes -= int64(len(slot.data))
+	*slot = item{}
+	l.count--
+}
+
 // peekFront returns the head item, or nil.
 func (l *itemList) peekFront() *item {
 	if l.count == 0 {

@@ -27,6 +27,7 @@ type queueActor struct {
 
 	journal     *persistence.Journal
 	batch       []pendingReply // answers held until the journal batch is written
+	undo        []undoStep     // how to take the batch back if the write fails
 	flushQueued bool
 	broken      error // the journal could not be opened: every request fails
 
@@ -235,12 +236,14 @@ func (q *queueActor) add(ctx actor.Context, data []byte, expiry int64) replyKind
 	if behind {
 		q.leaveBehind(pos, len(data))
 		if q.behind != nil {
+			q.remember(undoStep{kind: undoAddBehind, it: it})
 			return replyDone
 		}
 	}
 	q.lastSeq++
 	it.seq = q.lastSeq
 	q.items.pushBack(it)
+	q.remember(undoStep{kind: undoAdd})
 	return replyDone
 }
 
@@ -307,6 +310,7 @@ func (q *queueActor) makeRoom(ctx actor.Context, n int64) bool {
 func (q *queueActor) removeHead(ctx actor.Context) (item, bool) {
 	it, ok := q.popHead()
 	if ok {
+		q.remember(undoStep{kind: undoRemove, it: it})
 		q.appendJournal(ctx, persistence.Record{Op: persistence.OpRemove})
 	}
 	return it, ok
@@ -383,12 +387,14 @@ func (q *queueActor) handOut(ctx actor.Context, req *getRequest) {
 	}
 	it, _ := q.popHead()
 	if !req.open {
+		q.remember(undoStep{kind: undoRemove, it: it})
 		q.appendJournal(ctx, persistence.Record{Op: persistence.OpRemove})
 		q.respond(req.reply, reply{kind: replyItem, data: it.data})
 		return
 	}
 	it.xid = q.nextXid()
 	q.open[it.xid] = it
+	q.remember(undoStep{kind: undoOpen, it: it, xid: it.xid})
 	q.appendJournal(ctx, persistence.Record{Op: persistence.OpRemoveTentativeXid, Xid: it.xid})
 	q.respond(req.reply, reply{kind: replyItem, data: it.data, xid: it.xid, owner: q.stats, timeout: q.cfg.OpenTransactionTimeout})
 }
@@ -408,6 +414,7 @@ func (q *queueActor) confirm(ctx actor.Context, req *confirmRequest) {
 		q.respond(req.reply, reply{kind: replyUnknown})
 		return
 	}
+	q.remember(undoStep{kind: undoConfirm, it: q.open[req.xid], xid: req.xid})
 	delete(q.open, req.xid)
 	q.appendJournal(ctx, persistence.Record{Op: persistence.OpConfirmRemove, Xid: req.xid})
 	q.respond(req.reply, reply{kind: replyDone})
@@ -425,6 +432,7 @@ func (q *queueActor) abort(ctx actor.Context, req *abortRequest) {
 	q.appendJournal(ctx, persistence.Record{Op: persistence.OpUnremove, Xid: req.xid})
 	it.xid = 0
 	q.items.pushFront(it)
+	q.remember(undoStep{kind: undoAbort, xid: req.xid})
 	q.respond(req.reply, reply{kind: replyDone})
 	q.serveWaiters(ctx)
 }

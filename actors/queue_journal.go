@@ -1,6 +1,7 @@
 package actors
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -14,7 +15,7 @@ import (
 // from it at start, and writing to it in group-commit batches.
 
 func (q *queueActor) journalOptions() persistence.Options {
-	opts := persistence.Options{Logger: q.log, Observer: q.sys.journalObserver(q.name)}
+	opts := persistence.Options{Logger: q.log, Observer: q.sys.journalObserver(q.name), OpenFile: q.sys.disk}
 	switch sync := q.cfg.SyncJournal; {
 	case sync.Never:
 		opts.Sync = persistence.SyncNever
@@ -128,8 +129,10 @@ func (q *queueActor) returnOpenReads(ctx actor.Context) {
 	for _, it := range open {
 		delete(q.open, it.xid)
 		q.appendJournal(ctx, persistence.Record{Op: persistence.OpUnremove, Xid: it.xid})
+		xid := it.xid
 		it.xid = 0
 		q.items.pushFront(it)
+		q.remember(undoStep{kind: undoAbort, xid: xid})
 	}
 }
 
@@ -148,17 +151,38 @@ func (q *queueActor) appendJournal(ctx actor.Context, r persistence.Record) {
 	}
 }
 
-// flushJournal writes the batch and then sends the answers it held back.
+// flushJournal ends a batch: it writes it, sends the answers it held back,
+// and then looks after the journal's size.
 func (q *queueActor) flushJournal() {
 	q.flushQueued = false
-	var err error
+	if err := q.commitBatch(); err != nil {
+		q.rollBack()
+		q.answerBatch(err)
+	}
+	q.maybeStartOver()
+	q.maybeCompact()
+	q.maybeRotate()
 	if q.journal != nil {
-		err = q.journal.Flush()
-		if err != nil {
-			q.log.Error("journal write failed", "err", err)
-			err = fmt.Errorf("queue %s: journal write failed", q.name)
+		q.stats.logsize.Store(q.journal.TotalSize())
+	}
+}
+
+// commitBatch writes the batch; once it is written its answers go out and
+// its changes stand. On failure nothing is answered yet.
+func (q *queueActor) commitBatch() error {
+	if q.journal != nil {
+		if err := q.journal.Flush(); err != nil {
+			q.log.Error("journal write failed; the batch is refused", "err", err)
+			return fmt.Errorf("queue %s: journal write failed: %w", q.name, errors.Unwrap(err))
 		}
 	}
+	q.forgetUndo()
+	q.answerBatch(nil)
+	return nil
+}
+
+// answerBatch sends the held answers, or err instead of each.
+func (q *queueActor) answerBatch(err error) {
 	for _, p := range q.batch {
 		r := p.r
 		if err != nil {
@@ -172,12 +196,6 @@ func (q *queueActor) flushJournal() {
 	}
 	clear(q.batch)
 	q.batch = q.batch[:0]
-	q.maybeStartOver()
-	q.maybeCompact()
-	q.maybeRotate()
-	if q.journal != nil {
-		q.stats.logsize.Store(q.journal.TotalSize())
-	}
 }
 
 // maybeStartOver restarts the journal of an empty queue once it has grown

@@ -58,11 +58,15 @@ func (q *queueActor) fillFromJournal() {
 	for q.behind != nil && q.behindItems > 0 && (q.items.bytes < limit || q.items.len() == 0) {
 		rec, err := q.behind.Next()
 		if errors.Is(err, io.EOF) && q.journal.Pending() > 0 && !q.replaying {
-			// The item is in this batch, not yet written: write it now.
-			err = q.journal.Flush()
-			if err == nil {
-				continue
+			// The item is in this batch, not yet written: end the batch
+			// here. The request being handled has not journaled anything
+			// yet, so the batch holds only finished requests.
+			if err := q.commitBatch(); err != nil {
+				// Undoing the batch under a half-done request would leave
+				// memory and journal apart: restart from the journal.
+				panic(err)
 			}
+			continue
 		}
 		if err != nil {
 			q.log.Error("read-behind stopped", "err", err, "items_left_behind", q.behindItems)

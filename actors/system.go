@@ -13,6 +13,7 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 
 	"github.com/kestrel-go/kestrel/config"
+	"github.com/kestrel-go/kestrel/persistence"
 )
 
 // System is a running set of queues.
@@ -26,6 +27,7 @@ type System struct {
 	status    serverStatus
 	stopSweep chan struct{}
 	obs       observability
+	disk      func(path string) (persistence.File, error) // nil: the real disk
 
 	connectionProps  *actor.Props
 	transactionProps func(read openRead, timeout time.Duration) *actor.Props
@@ -35,10 +37,16 @@ type System struct {
 // queue found there is serving, so listeners opened afterwards expose whole
 // queues.
 func Start(cfg *config.Config, log *slog.Logger) (*System, error) {
+	return start(cfg, log, nil)
+}
+
+// start is Start with the disk journals open their files on (nil: the real
+// one); tests pass a disk that fails.
+func start(cfg *config.Config, log *slog.Logger, disk func(path string) (persistence.File, error)) (*System, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &System{log: log, Stats: &ServerStats{started: time.Now()}}
+	s := &System{log: log, Stats: &ServerStats{started: time.Now()}, disk: disk}
 	s.cfg.Store(cfg)
 	initial, err := ParseStatus(cfg.DefaultStatus)
 	if err != nil {

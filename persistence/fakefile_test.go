@@ -28,7 +28,7 @@ type fakeDisk struct {
 }
 
 func (d *fakeDisk) open(path string) (file, error) {
-	f, err := openAppend(path)
+	f, err := OpenAppend(path)
 	if err != nil {
 		return nil, err
 	}

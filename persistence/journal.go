@@ -30,6 +30,9 @@ type Options struct {
 	SyncPeriod time.Duration
 	Logger     *slog.Logger // nil means slog.Default()
 	Observer   Observer     // told of fsyncs, packs and failed writes
+	// OpenFile opens a journal file for appending; nil means the real
+	// disk. Tests put a failing disk here.
+	OpenFile func(path string) (File, error)
 }
 
 // maxIdleBuffer is the largest pending buffer kept between batches; a
@@ -79,9 +82,12 @@ func Open(dir, name string, opts Options) (*Journal, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.OpenFile == nil {
+		opts.OpenFile = OpenAppend
+	}
 	j := &Journal{
 		dir: dir, name: name, path: filepath.Join(dir, name),
-		opts: opts, log: opts.Logger, openFile: openAppend,
+		opts: opts, log: opts.Logger, openFile: opts.OpenFile,
 		cursors: make(map[*Cursor]struct{}),
 	}
 	if err := j.removeTemps(); err != nil {

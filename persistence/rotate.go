@@ -92,7 +92,7 @@ func (p *Pack) writeTemp() error {
 	if err := removeFile(p.tempPath()); err != nil { // left by a failed attempt
 		return err
 	}
-	w, err := openAppend(p.tempPath())
+	w, err := OpenAppend(p.tempPath())
 	if err != nil {
 		return err
 	}
