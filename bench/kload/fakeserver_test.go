@@ -21,9 +21,11 @@ type fakeKestrel struct {
 	dupEvery  int    // every Nth get hands out its item twice
 	swapEvery int    // every Nth get hands out the second item first
 	setReply  string // reply to sets, when not "STORED"
+	noStats   bool   // stats reports no queues
 
 	mu     sync.Mutex
 	queues map[string][][]byte
+	logged map[string]int // bytes set per queue since its last flush, as a journal would hold
 	sets   int
 	gets   int
 }
@@ -35,7 +37,7 @@ func startFake(t *testing.T, configure func(*fakeKestrel)) *fakeKestrel {
 	if err != nil {
 		t.Fatalf("listen: %v", err)
 	}
-	f := &fakeKestrel{addr: ln.Addr().String(), setReply: "STORED", queues: map[string][][]byte{}}
+	f := &fakeKestrel{addr: ln.Addr().String(), setReply: "STORED", queues: map[string][][]byte{}, logged: map[string]int{}}
 	if configure != nil {
 		configure(f)
 	}
@@ -72,6 +74,10 @@ func (f *fakeKestrel) serve(c net.Conn) {
 }
 
 func (f *fakeKestrel) handle(fields []string, r *bufio.Reader, w *bufio.Writer) bool {
+	if len(fields) == 1 && fields[0] == "stats" {
+		f.stats(w)
+		return true
+	}
 	if len(fields) < 2 {
 		w.WriteString("ERROR\r\n")
 		return true
@@ -98,6 +104,7 @@ func (f *fakeKestrel) handle(fields []string, r *bufio.Reader, w *bufio.Writer) 
 	case "flush":
 		f.mu.Lock()
 		delete(f.queues, fields[1])
+		delete(f.logged, fields[1])
 		f.mu.Unlock()
 		w.WriteString("END\r\n")
 	default:
@@ -114,6 +121,31 @@ func (f *fakeKestrel) set(queue string, item []byte) {
 		return
 	}
 	f.queues[queue] = append(f.queues[queue], item)
+	f.logged[queue] += len(item)
+}
+
+// stats reports the figures packing reads, for every queue: logsize is what
+// the queue's journal would hold if it were never packed.
+func (f *fakeKestrel) stats(w *bufio.Writer) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	w.WriteString("STAT uptime 1\r\n")
+	for name, items := range f.queues {
+		if f.noStats {
+			break
+		}
+		mem := 0
+		for _, it := range items {
+			mem += len(it)
+		}
+		for _, st := range [][2]string{
+			{"logsize", strconv.Itoa(f.logged[name])}, {"mem_bytes", strconv.Itoa(mem)},
+			{"journal_rotations", "0"}, {"journal_rewrites", "0"},
+		} {
+			w.WriteString("STAT queue_" + name + "_" + st[0] + " " + st[1] + "\r\n")
+		}
+	}
+	w.WriteString("END\r\n")
 }
 
 // get polls until an item shows up or wait runs out; a test server can

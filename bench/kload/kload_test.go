@@ -2,11 +2,13 @@ package kload
 
 import (
 	"os"
+	"strings"
 	"testing"
 )
 
-// TestAgainstServer runs put-many and flood against a real server named by
-// KLOAD_SERVER (host:port), e.g. KLOAD_SERVER=localhost:22133 go test ./bench/...
+// TestAgainstServer runs put-many, flood and packing against a real server
+// named by KLOAD_SERVER (host:port), e.g.
+// KLOAD_SERVER=localhost:22133 go test ./bench/...
 func TestAgainstServer(t *testing.T) {
 	addr := os.Getenv("KLOAD_SERVER")
 	if addr == "" {
@@ -36,6 +38,16 @@ func TestAgainstServer(t *testing.T) {
 			t.Errorf("ops = %d, want 2000", res.Ops)
 		}
 	})
+	t.Run("packing", func(t *testing.T) {
+		p := NewPacking()
+		p.Items, p.Cycles, p.Pause, p.Queue = 500, 3, 0, "kload_packing"
+		res, report := runTest(t, p, c)
+		t.Log("\n" + report)
+		wantNoErrors(t, res, report)
+		if res.Ops != 2000 {
+			t.Errorf("ops = %d, want 2000", res.Ops)
+		}
+	})
 }
 
 func TestRegistry(t *testing.T) {
@@ -46,8 +58,8 @@ func TestRegistry(t *testing.T) {
 			t.Errorf("%s: incomplete entry", e.Name)
 		}
 	}
-	if len(names) < 2 || names[0] != "flood" || names[1] != "put-many" {
-		t.Errorf("tests = %v, want flood and put-many in order", names)
+	if strings.Join(names, " ") != "flood packing put-many" {
+		t.Errorf("tests = %v, want flood, packing and put-many in order", names)
 	}
 	if _, ok := Lookup("put-many"); !ok {
 		t.Error("put-many not found")
