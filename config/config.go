@@ -6,6 +6,7 @@
 package config
 
 import (
+	"crypto/tls"
 	"strings"
 	"time"
 )
@@ -58,12 +59,24 @@ type Config struct {
 	LogLevel                    string        `koanf:"log_level"`
 	LogFormat                   string        `koanf:"log_format"`
 	AdminPprof                  bool          `koanf:"admin_pprof"`
+	RequestTimeout              time.Duration `koanf:"request_timeout"`
+	WriteTimeout                time.Duration `koanf:"write_timeout"`
+	TLSCertFile                 string        `koanf:"tls_cert_file"`
+	TLSKeyFile                  string        `koanf:"tls_key_file"`
 
 	Default Queue `koanf:"default"`
 	// Queues holds the fully resolved configuration of each queue named
 	// under `queues:`; QueueConfig resolves any other name.
 	Queues  map[string]Queue `koanf:"queues"`
 	Aliases map[string]Alias `koanf:"aliases"`
+	// AuthUsers are the clients that may connect once they authenticate;
+	// with none, no authentication is asked for.
+	AuthUsers map[string]AuthUser `koanf:"auth_users"`
+
+	// TLSCertificate is the pair in tls_cert_file and tls_key_file,
+	// loaded when the configuration is, so that a bad file stops a start
+	// or a reload; nil when TLS is off.
+	TLSCertificate *tls.Certificate `koanf:"-"`
 
 	// Source is the file the configuration was loaded from, "" when only
 	// the embedded defaults, the environment and flags were used.
@@ -86,9 +99,12 @@ func Defaults() *Config {
 		DefaultStatus:            "up",
 		LogLevel:                 "info",
 		LogFormat:                "text",
+		RequestTimeout:           30 * time.Second,
+		WriteTimeout:             30 * time.Second,
 		Default:                  defaultQueue(),
 		Queues:                   map[string]Queue{},
 		Aliases:                  map[string]Alias{},
+		AuthUsers:                map[string]AuthUser{},
 	}
 	c.StatusFile = defaultStatusFile(c.QueuePath)
 	return c

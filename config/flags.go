@@ -29,6 +29,10 @@ var flagUsage = map[string]string{
 	"log_level":                      "debug, info, warn or error",
 	"log_format":                     "text or json",
 	"admin_pprof":                    "serve /debug/pprof on the admin port",
+	"request_timeout":                "a request must arrive whole within this of its first byte (0 = no limit)",
+	"write_timeout":                  "a client that takes longer to accept a reply is closed (0 = no limit)",
+	"tls_cert_file":                  "PEM certificate: the memcache, text and admin listeners speak TLS",
+	"tls_key_file":                   "PEM private key of tls_cert_file",
 }
 
 // RegisterFlags defines one flag per top-level scalar key, named like the

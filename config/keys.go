@@ -24,10 +24,12 @@ var (
 	topKeys   = schemaOf(reflect.TypeFor[Config]())
 	queueKeys = schemaOf(reflect.TypeFor[Queue]())
 	aliasKeys = schemaOf(reflect.TypeFor[Alias]())
+	userKeys  = schemaOf(reflect.TypeFor[AuthUser]())
 )
 
 // schemaOf lists the leaf keys of t. The nested sections of Config
-// (default, queues, aliases) are walked by the loader, not here.
+// (default, queues, aliases, auth_users) are walked by the loader, not
+// here.
 func schemaOf(t reflect.Type) schema {
 	s := schema{byKey: map[string]field{}}
 	for i := range t.NumField() {

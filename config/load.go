@@ -106,11 +106,13 @@ func envOrigin(vars map[string]string) func(key string) string {
 	}
 }
 
-// envKey turns "QUEUES__q__MAX_ITEMS" into "queues.q.max_items".
+// envKey turns "QUEUES__q__MAX_ITEMS" into "queues.q.max_items"; a user
+// name under AUTH_USERS keeps its case too.
 func envKey(rest string) string {
 	parts := strings.Split(rest, "__")
 	for i := range parts {
-		isName := i == 1 && (strings.EqualFold(parts[0], "queues") || strings.EqualFold(parts[0], "aliases"))
+		isName := i == 1 && (strings.EqualFold(parts[0], "queues") || strings.EqualFold(parts[0], "aliases") ||
+			strings.EqualFold(parts[0], "auth_users"))
 		if !isName {
 			parts[i] = strings.ToLower(parts[i])
 		}
@@ -165,9 +167,11 @@ func (l *loader) apply(tree map[string]any, from func(key string) string) error 
 		case "default":
 			err = l.applyDefault(raw, from)
 		case "queues":
-			err = l.applyNamed("queues", raw, from, l.applyQueue)
+			err = l.applyNamed("queues", raw, from, ValidQueueName, l.applyQueue)
 		case "aliases":
-			err = l.applyNamed("aliases", raw, from, l.applyAlias)
+			err = l.applyNamed("aliases", raw, from, ValidQueueName, l.applyAlias)
+		case "auth_users":
+			err = l.applyNamed("auth_users", raw, from, ValidUserName, l.applyUser)
 		default:
 			err = l.applyTop(name, raw, from)
 		}
@@ -196,31 +200,19 @@ func (l *loader) applyDefault(raw any, from func(string) string) error {
 	if err != nil {
 		return err
 	}
-	for _, name := range sortedKeys(block) {
-		key := joinKey("default", name)
-		f, ok := queueKeys.byKey[name]
-		if !ok {
-			return l.unknown(key, from)
-		}
-		v, err := l.leaf(key, name, f.typ, block[name], from)
-		if err != nil {
-			return err
-		}
-		f.set(&l.cfg.Default, v)
-	}
-	return nil
+	return l.applyFields("default", queueKeys, block, from, &l.cfg.Default)
 }
 
-// applyNamed walks "queues" or "aliases": a mapping of valid queue names
-// to blocks.
-func (l *loader) applyNamed(section string, raw any, from func(string) string, each func(string, map[string]any, func(string) string) error) error {
+// applyNamed walks "queues", "aliases" or "auth_users": a mapping of
+// names that pass valid to blocks.
+func (l *loader) applyNamed(section string, raw any, from func(string) string, valid func(string) error, each func(string, map[string]any, func(string) string) error) error {
 	named, err := l.block(section, raw, from)
 	if err != nil {
 		return err
 	}
 	for _, name := range sortedKeys(named) {
 		key := joinKey(section, name)
-		if err := ValidQueueName(name); err != nil {
+		if err := valid(name); err != nil {
 			return l.fail(key, from, err)
 		}
 		block, err := l.block(key, named[name], from)
@@ -257,9 +249,28 @@ func (l *loader) applyQueue(name string, block map[string]any, from func(string)
 
 func (l *loader) applyAlias(name string, block map[string]any, from func(string) string) error {
 	a := l.cfg.Aliases[name]
+	if err := l.applyFields(joinKey("aliases", name), aliasKeys, block, from, &a); err != nil {
+		return err
+	}
+	l.cfg.Aliases[name] = a
+	return nil
+}
+
+func (l *loader) applyUser(name string, block map[string]any, from func(string) string) error {
+	u := l.cfg.AuthUsers[name]
+	if err := l.applyFields(joinKey("auth_users", name), userKeys, block, from, &u); err != nil {
+		return err
+	}
+	l.cfg.AuthUsers[name] = u
+	return nil
+}
+
+// applyFields decodes the keys of the block at prefix into dst, a pointer
+// to a struct whose keys are keys.
+func (l *loader) applyFields(prefix string, keys schema, block map[string]any, from func(string) string, dst any) error {
 	for _, k := range sortedKeys(block) {
-		key := joinKey("aliases", name, k)
-		f, ok := aliasKeys.byKey[k]
+		key := joinKey(prefix, k)
+		f, ok := keys.byKey[k]
 		if !ok {
 			return l.unknown(key, from)
 		}
@@ -267,9 +278,8 @@ func (l *loader) applyAlias(name string, block map[string]any, from func(string)
 		if err != nil {
 			return err
 		}
-		f.set(&a, v)
+		f.set(dst, v)
 	}
-	l.cfg.Aliases[name] = a
 	return nil
 }
 
@@ -323,6 +333,12 @@ func (l *loader) finish() (*Config, error) {
 		c.Queues[name] = l.resolve(name)
 	}
 	if err := l.checkCombinations(); err != nil {
+		return nil, err
+	}
+	if err := l.checkUsers(); err != nil {
+		return nil, err
+	}
+	if err := l.loadTLS(); err != nil {
 		return nil, err
 	}
 	return c, nil

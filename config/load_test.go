@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/kestrel-go/kestrel/internal/testcert"
 )
 
 // specYAML is the configuration of the interface spec, section 2: every
@@ -86,6 +88,7 @@ func TestSpecConfigurationMatchesTheEmbeddedDefaults(t *testing.T) {
 }
 
 func TestEveryKeyIsParsed(t *testing.T) {
+	pair := testcert.Write(t)
 	yaml := `
 listen_address: 0.0.0.0
 memcache_port: 1
@@ -106,6 +109,10 @@ status_change_grace_period: 9s
 log_level: debug
 log_format: json
 admin_pprof: true
+request_timeout: 21s
+write_timeout: 22s
+tls_cert_file: ` + pair.CertFile + `
+tls_key_file: ` + pair.KeyFile + `
 default:
   max_items: 10
   max_size: 11
@@ -126,8 +133,14 @@ default:
 aliases:
   a:
     dest_queues: [b, c]
+auth_users:
+  ops:
+    password: s3cret
+    admin: true
+  app:
+    password_sha256: 2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b
 `
-	for _, s := range []schema{topKeys, queueKeys, aliasKeys} {
+	for _, s := range []schema{topKeys, queueKeys, aliasKeys, userKeys} {
 		for _, f := range s.fields {
 			if !strings.Contains(yaml, "\n"+f.key+":") && !strings.Contains(yaml, " "+f.key+":") {
 				t.Errorf("key %s is missing from this test", f.key)
@@ -143,6 +156,8 @@ aliases:
 		ConnectionLimitRefuseWrites: 700, ConnectionLimitRefuseReads: 600,
 		MaxRequestBytes: KB, StatusFile: "/run/kestrel.status", DefaultStatus: "quiescent",
 		StatusChangeGracePeriod: 9 * time.Second, LogLevel: "debug", LogFormat: "json", AdminPprof: true,
+		RequestTimeout: 21 * time.Second, WriteTimeout: 22 * time.Second,
+		TLSCertFile: pair.CertFile, TLSKeyFile: pair.KeyFile, TLSCertificate: c.TLSCertificate,
 		Default: Queue{
 			MaxItems: 10, MaxSize: 11, MaxItemSize: 12 * KB, MaxAge: 13 * time.Second,
 			DefaultJournalSize: 14 * MB, MaxMemorySize: 15 * MB, MaxJournalSize: 16 * GB,
@@ -152,7 +167,14 @@ aliases:
 		},
 		Queues:  map[string]Queue{},
 		Aliases: map[string]Alias{"a": {DestQueues: []string{"b", "c"}}},
-		Source:  c.Source,
+		AuthUsers: map[string]AuthUser{
+			"ops": {Password: "s3cret", Admin: true},
+			"app": {PasswordSHA256: "2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b"},
+		},
+		Source: c.Source,
+	}
+	if c.TLSCertificate == nil {
+		t.Error("the TLS pair was not loaded")
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("got  %+v\nwant %+v", c, want)

@@ -26,6 +26,8 @@ var leafRules = map[string]func(v reflect.Value) error{
 	"log_format":      oneOf(map[string]string{"text": "text", "json": "json"}, "text, json"),
 	"expire_to_queue": optionalQueueName,
 	"dest_queues":     queueNames,
+	"password":        password,
+	"password_sha256": passwordHash,
 }
 
 // checkLeaf applies the rules for key to a decoded value. Every number in

@@ -93,40 +93,55 @@ func (f *Flood) Run(c Common, out io.Writer) (*Result, error) {
 		}
 	}
 	run := newFloodRun(f, c, res)
-	if f.Prefill > 0 {
-		fmt.Fprintf(out, "prefill: %d items of %s\n", f.Prefill, sizeLabel(run.size))
-		if err := run.produce(f.Threads, f.Prefill, time.Time{}); err != nil {
-			res.Errors.Add(err)
-			return res, nil
-		}
-	}
-	fmt.Fprintf(out, "flood: %d threads each sending %d items of %s through %s\n",
-		f.Threads, f.Items, sizeLabel(run.size), f.Queue)
-
-	start := time.Now()
-	run.flood(c.deadline(start))
-	res.Elapsed = time.Since(start)
-	run.finish()
-
-	writeFinished(out, res.Elapsed, res.Ops)
-	writeRetries(out, run.retries.Load())
-	fmt.Fprintf(out, "Consumer(s) spun %d times in misses.\n", run.misses.Load())
+	run.runWith(out, floodEnds{produce: run.produce, consume: run.consume})
 	return res, nil
 }
 
-// flood runs the producers and consumers to completion.
-func (r *floodRun) flood(deadline time.Time) {
+// floodEnds are how flood's producers and consumers reach the server.
+type floodEnds struct {
+	produce func(id, n int, deadline time.Time) error
+	consume func(id int) error
+	via     string // said in the report line, after the queue name
+}
+
+// runWith prefills the queue, floods it and checks what arrived, reporting
+// as Kestrel's flood did.
+func (r *floodRun) runWith(out io.Writer, ends floodEnds) {
+	f := r.f
+	if f.Prefill > 0 {
+		fmt.Fprintf(out, "prefill: %d items of %s\n", f.Prefill, sizeLabel(r.size))
+		if err := ends.produce(f.Threads, f.Prefill, time.Time{}); err != nil {
+			r.res.Errors.Add(err)
+			return
+		}
+	}
+	fmt.Fprintf(out, "flood: %d threads each sending %d items of %s through %s%s\n",
+		f.Threads, f.Items, sizeLabel(r.size), f.Queue, ends.via)
+
+	start := time.Now()
+	r.floodWith(r.c.deadline(start), ends)
+	r.res.Elapsed = time.Since(start)
+	r.finish()
+
+	writeFinished(out, r.res.Elapsed, r.res.Ops)
+	writeRetries(out, r.retries.Load())
+	fmt.Fprintf(out, "Consumer(s) spun %d times in misses.\n", r.misses.Load())
+}
+
+// floodWith runs Threads producers and as many consumers, however they
+// reach the server.
+func (r *floodRun) floodWith(deadline time.Time, ends floodEnds) {
 	var wg sync.WaitGroup
 	r.producersLeft.Store(int64(r.f.Threads))
 	for i := range r.f.Threads {
 		wg.Go(func() {
 			defer r.producersLeft.Add(-1)
-			if err := r.produce(i, r.f.Items, deadline); err != nil {
+			if err := ends.produce(i, r.f.Items, deadline); err != nil {
 				r.res.Errors.Add(err)
 			}
 		})
 		wg.Go(func() {
-			if err := r.consume(i); err != nil {
+			if err := ends.consume(i); err != nil {
 				r.consumerFailed.Store(true)
 				r.res.Errors.Add(err)
 			}

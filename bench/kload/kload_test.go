@@ -58,8 +58,8 @@ func TestRegistry(t *testing.T) {
 			t.Errorf("%s: incomplete entry", e.Name)
 		}
 	}
-	if strings.Join(names, " ") != "flood packing put-many" {
-		t.Errorf("tests = %v, want flood, packing and put-many in order", names)
+	if strings.Join(names, " ") != "flood packing put-many remote-flood remote-put-many" {
+		t.Errorf("tests = %v, want flood, packing, put-many, remote-flood and remote-put-many in order", names)
 	}
 	if _, ok := Lookup("put-many"); !ok {
 		t.Error("put-many not found")

@@ -99,31 +99,37 @@ func (p *PutMany) Run(c Common, out io.Writer) (*Result, error) {
 		p.Items, p.Bytes, c.Server, p.Queues, p.Queue, p.Clients)
 
 	data := fillerData(p.Bytes)
-	recs := make([]*Recorder, p.Clients)
 	var retries atomic.Int64
+	p.runClients(c, res, func(i int, deadline time.Time, rec *Recorder) error {
+		return p.client(c, i, data, deadline, rec, &retries)
+	})
+	writeFinished(out, res.Elapsed, res.Ops)
+	writeRetries(out, retries.Load())
+	WriteTransactions(out, res.Latency)
+	return res, nil
+}
+
+// runClients runs p.Clients clients at once, each timing its puts in a
+// recorder of its own, and gathers what they measured into res.
+func (p *PutMany) runClients(c Common, res *Result, client func(i int, deadline time.Time, rec *Recorder) error) {
+	recs := make([]*Recorder, p.Clients)
 	var wg sync.WaitGroup
 	start := time.Now()
 	deadline := c.deadline(start)
 	for i := range recs {
 		recs[i] = newClientRecorder(p.Clients)
 		wg.Go(func() {
-			err := p.client(c, i, data, deadline, recs[i], &retries)
-			if err != nil {
+			if err := client(i, deadline, recs[i]); err != nil {
 				res.Errors.Add(err)
 			}
 		})
 	}
 	wg.Wait()
 	res.Elapsed = time.Since(start)
-
 	for _, r := range recs {
 		res.Latency.Merge(r)
 	}
 	res.Ops = res.Latency.Count()
-	writeFinished(out, res.Elapsed, res.Ops)
-	writeRetries(out, retries.Load())
-	WriteTransactions(out, res.Latency)
-	return res, nil
 }
 
 // client is one put-many connection: its share of the items in batches of

@@ -55,11 +55,11 @@ func freePort(t *testing.T) int {
 }
 
 // startProcess runs kestrel with args and env and waits until it accepts
-// connections. The text and admin ports are off unless args open them, so
-// that tests do not contend for the default ports.
+// connections. The text, admin and remote ports are off unless args open
+// them, so that tests do not contend for the default ports.
 func startProcess(t *testing.T, env []string, args ...string) *process {
 	t.Helper()
-	args = append([]string{"--text-port=0", "--admin-port=0"}, args...)
+	args = append([]string{"--text-port=0", "--admin-port=0", "--remote-port=0"}, args...)
 	p := &process{cmd: exec.Command(binary, args...), logs: &logBuffer{}, done: make(chan error, 1)}
 	p.cmd.Env = append(os.Environ(), env...)
 	p.cmd.Stdout = p.logs

@@ -19,6 +19,7 @@ import (
 	"github.com/kestrel-go/kestrel/config"
 	"github.com/kestrel-go/kestrel/protocol/admin"
 	"github.com/kestrel-go/kestrel/protocol/memcache"
+	"github.com/kestrel-go/kestrel/protocol/remote"
 	"github.com/kestrel-go/kestrel/protocol/text"
 	"github.com/kestrel-go/kestrel/protocol/tracing"
 )
@@ -64,6 +65,7 @@ type server struct {
 	memcache *memcache.Server
 	admin    *admin.Server
 	text     *text.Server
+	remote   *remote.Server
 	stop     chan struct{}
 	stopOnce sync.Once
 
@@ -89,6 +91,7 @@ func (s *server) run(cfg *config.Config, reloadable bool) error {
 	if err := s.listen(cfg, served); err != nil {
 		s.closeAdmin(context.Background())
 		s.closeText()
+		s.closeRemote()
 		_ = queues.Shutdown(context.Background())
 		s.stopTraces(context.Background())
 		return err
@@ -100,13 +103,8 @@ func (s *server) run(cfg *config.Config, reloadable bool) error {
 // listen opens the listeners; only after every journal was replayed, so a
 // client that connects sees whole queues.
 func (s *server) listen(cfg *config.Config, served chan<- error) error {
-	for _, port := range []struct {
-		name string
-		port int
-	}{{"remote_port", cfg.RemotePort}} {
-		if port.port != 0 {
-			s.log.Info("listener not available in this version", "key", port.name, "port", port.port)
-		}
+	if err := s.listenRemote(cfg); err != nil {
+		return err
 	}
 	if err := s.listenAdmin(cfg); err != nil {
 		return err
@@ -122,7 +120,8 @@ func (s *server) listen(cfg *config.Config, served chan<- error) error {
 	if err != nil {
 		return fmt.Errorf("memcache_port: listen on %s: %w", addr, err)
 	}
-	s.log.Info("memcache listening", "addr", ln.Addr().String())
+	s.log.Info("memcache listening", "addr", ln.Addr().String(), "tls", cfg.TLSCertificate != nil)
+	ln = s.secure(cfg, ln)
 	go func() { served <- s.memcache.Serve(ln) }()
 	return nil
 }
@@ -174,6 +173,7 @@ func (s *server) close() error {
 		s.log.Warn("closing memcache listener", "err", err)
 	}
 	s.closeText()
+	s.closeRemote()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	s.closeAdmin(ctx)

@@ -37,7 +37,8 @@ func (s *server) listenAdmin(cfg *config.Config) error {
 		return fmt.Errorf("admin_port: listen on %s: %w", addr, err)
 	}
 	s.admin = a
-	s.log.Info("admin listening", "addr", ln.Addr().String(), "pprof", cfg.AdminPprof)
+	s.log.Info("admin listening", "addr", ln.Addr().String(), "pprof", cfg.AdminPprof, "tls", cfg.TLSCertificate != nil)
+	ln = s.secure(cfg, ln)
 	go func() {
 		if err := a.Serve(ln); err != nil {
 			s.log.Error("admin listener failed", "err", err)

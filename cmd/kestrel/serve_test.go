@@ -14,7 +14,7 @@ import (
 )
 
 func TestStartsWithEmbeddedDefaults(t *testing.T) {
-	for _, port := range []string{"22133", "2222", "2223"} { // memcache, text, admin
+	for _, port := range []string{"22133", "2222", "2223", "2229"} { // memcache, text, admin, remote
 		if c, err := net.Dial("tcp", "127.0.0.1:"+port); err == nil {
 			c.Close()
 			t.Skip("port " + port + " is taken on this machine")

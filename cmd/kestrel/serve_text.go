@@ -21,7 +21,8 @@ func (s *server) listenText(cfg *config.Config) error {
 		return fmt.Errorf("text_port: listen on %s: %w", addr, err)
 	}
 	s.text = &text.Server{Queues: s.queues, Log: s.log.With("listener", "text"), OnShutdown: s.shutdown}
-	s.log.Info("text listening", "addr", ln.Addr().String())
+	s.log.Info("text listening", "addr", ln.Addr().String(), "tls", cfg.TLSCertificate != nil)
+	ln = s.secure(cfg, ln)
 	go func() {
 		if err := s.text.Serve(ln); err != nil {
 			s.log.Error("text listener failed", "err", err)

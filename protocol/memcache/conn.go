@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kestrel-go/kestrel/actors"
+	"github.com/kestrel-go/kestrel/protocol/internal/auth"
 	"github.com/kestrel-go/kestrel/protocol/internal/netserve"
 )
 
@@ -19,22 +20,24 @@ type conn struct {
 	sess   *actors.Session
 	parser *Parser
 	trace  connTrace
+	login  auth.Login
 }
 
 func (s *Server) serveConn(nc net.Conn) {
 	if s.full() {
 		// Like memcached: say why, then hang up.
-		_, _ = nc.Write(AppendServerError(nil, "too many connections"))
+		netserve.Refuse(nc, AppendServerError(nil, "too many connections"))
 		return
 	}
 	client := nc.RemoteAddr().String()
-	c := &conn{srv: s, Conn: netserve.NewConn(nc, s.Log.With("client", client), &s.Queues.Stats.BytesWritten)}
+	cfg, stats := s.Queues.Config(), s.Queues.Stats
+	log := s.Log.With("client", client)
+	c := &conn{srv: s, Conn: netserve.NewConn(nc, log, &stats.BytesRead, &stats.BytesWritten, netserve.LimitsOf(cfg))}
 	c.sess = s.Queues.NewSessionFor(client)
 	defer c.sess.Close()
 	defer c.endAllTxns()
-	in := netserve.CountingReader{R: nc, N: &s.Queues.Stats.BytesRead}
-	c.parser = NewParser(in, int(s.Queues.Config().MaxRequestBytes))
-	err := c.Serve(s.Queues.Config().ClientTimeout, c.parser.Buffered, c.next)
+	c.parser = NewParser(c.Input(), int(cfg.MaxRequestBytes))
+	err := c.Serve(c.parser.Buffered, c.next)
 	var ce *ClientError
 	if errors.As(err, &ce) {
 		// The rest of the stream cannot be framed: answer, then hang up.
@@ -51,7 +54,9 @@ func (c *conn) next() error {
 	if err != nil {
 		return err
 	}
-	c.serve(req)
+	if c.gate(req) {
+		c.serve(req)
+	}
 	return nil
 }
 

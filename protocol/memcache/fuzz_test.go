@@ -43,7 +43,7 @@ func FuzzParser(f *testing.F) {
 // checkRequest asserts what every parsed request promises.
 func checkRequest(t *testing.T, req *Request) {
 	t.Helper()
-	if req.Cmd < CmdGet || req.Cmd > CmdQuit {
+	if req.Cmd < CmdGet || req.Cmd > CmdAuth {
 		t.Fatalf("command %v", req.Cmd)
 	}
 	if len(req.Data) > fuzzMax {

@@ -86,6 +86,8 @@ func (p *Parser) parseArgs(req *Request, args [][]byte) error {
 		return parseDumpStats(req, args)
 	case CmdFlushAll:
 		return parseFlushAll(req, args)
+	case CmdAuth:
+		return parseAuth(req, args)
 	default:
 		return parseNoArgs(req, args)
 	}
@@ -193,6 +195,8 @@ func lookupCommand(name []byte) (Command, bool) {
 		return CmdStatus, true
 	case "quit":
 		return CmdQuit, true
+	case "auth":
+		return CmdAuth, true
 	}
 	return 0, false
 }

@@ -46,12 +46,26 @@ func (p *Parser) parseSet(req *Request, args [][]byte) error {
 	return p.readPayload(req, int(size))
 }
 
+// payloadChunk is how much of a set's payload is allocated before its
+// bytes arrive; past it the buffer doubles as they do. A client that
+// announces a large item and then sends it slowly, or never, holds about
+// what it sent, not what it announced.
+const payloadChunk = 64 << 10
+
 // readPayload reads exactly size bytes and the \r\n that must follow them.
 func (p *Parser) readPayload(req *Request, size int) error {
-	req.Data = make([]byte, size)
-	if _, err := io.ReadFull(p.r, req.Data); err != nil {
-		return midRequest(err)
+	data := make([]byte, 0, min(size, payloadChunk))
+	for len(data) < size {
+		if len(data) == cap(data) {
+			data = append(make([]byte, 0, min(size, 2*cap(data))), data...)
+		}
+		n, err := io.ReadFull(p.r, data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err != nil {
+			return midRequest(err)
+		}
 	}
+	req.Data = data
 	if _, err := io.ReadFull(p.r, p.trailer[:]); err != nil {
 		return midRequest(err)
 	}
@@ -226,6 +240,21 @@ func parseFlushAll(req *Request, args [][]byte) error {
 			return clientError("bad delay " + quote(string(args[0])))
 		}
 	}
+	return nil
+}
+
+// parseAuth reads "auth <user> <password>". The error never repeats what
+// was sent: it may be a password.
+func parseAuth(req *Request, args [][]byte) error {
+	if len(args) != 2 {
+		return clientError("auth takes <user> <password>")
+	}
+	for _, a := range args {
+		if checkName(a) != nil {
+			return clientError("control byte in auth")
+		}
+	}
+	req.Args = []string{string(args[0]), string(args[1])}
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"math/rand"
 	"reflect"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -75,6 +76,7 @@ func TestParseValid(t *testing.T) {
 		{"shutdown", "shutdown\r\n", Request{Cmd: CmdShutdown}},
 		{"reload", "reload\r\n", Request{Cmd: CmdReload}},
 		{"quit", "quit\r\n", Request{Cmd: CmdQuit}},
+		{"auth", "auth app s3cret\r\n", Request{Cmd: CmdAuth, Args: []string{"app", "s3cret"}}},
 		{"confirm", "confirm q 3\r\n", Request{Cmd: CmdConfirm, Queue: "q", Key: "q", Count: 3}},
 		{"confirm zero", "confirm q 0\r\n", Request{Cmd: CmdConfirm, Queue: "q", Key: "q"}},
 		{"monitor", "monitor q 10\r\n", Request{Cmd: CmdMonitor, Queue: "q", Key: "q", Duration: 10 * time.Second}},
@@ -132,6 +134,10 @@ func TestParseClientErrors(t *testing.T) {
 		{"set short payload", "set q 0 0 1\r\nxy\r\n", "bad data chunk"},
 		{"set bare newline payload", "set q 0 0 1\r\nx\nget q\r\n", "bad data chunk"},
 		{"set control byte key", "set q\x01 0 0 1\r\nx\r\n", "control byte in name"},
+
+		{"auth no password", "auth app\r\n", "auth takes <user> <password>"},
+		{"auth too many", "auth app pw extra\r\n", "auth takes <user> <password>"},
+		{"auth control byte", "auth app p\x01w\r\n", "control byte in auth"},
 
 		{"get no key", "get\r\n", "get takes exactly one key"},
 		{"get two keys", "get a b\r\n", "get takes exactly one key"},
@@ -384,7 +390,8 @@ func TestParseLineLengthLimit(t *testing.T) {
 	}
 }
 
-// A set of the largest allowed size must cost the payload and little more.
+// A set of the largest allowed size must cost at most twice the payload:
+// past payloadChunk the buffer doubles as the bytes arrive.
 func TestParseAllocationBound(t *testing.T) {
 	in := "set q 0 0 1048576\r\n" + strings.Repeat("z", testMax) + "\r\n"
 	p := NewParser(strings.NewReader(in), testMax)
@@ -395,8 +402,26 @@ func TestParseAllocationBound(t *testing.T) {
 	if err != nil || len(req.Data) != testMax {
 		t.Fatalf("error %v", err)
 	}
-	if used := after.TotalAlloc - before.TotalAlloc; used > testMax+MaxLineLength+2 {
+	if used := after.TotalAlloc - before.TotalAlloc; used > 2*testMax+MaxLineLength+2 {
 		t.Errorf("allocated %d bytes for a %d byte payload", used, testMax)
+	}
+}
+
+// A client that announces a large set and sends little of it holds about
+// what it sent, not what it announced.
+func TestParseAllocatesAsThePayloadArrives(t *testing.T) {
+	const announced = 64 << 20
+	in := "set q 0 0 " + strconv.Itoa(announced) + "\r\n" + strings.Repeat("z", 1000)
+	p := NewParser(strings.NewReader(in), announced)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := p.Next()
+	runtime.ReadMemStats(&after)
+	if err != io.ErrUnexpectedEOF {
+		t.Fatalf("error %v, want the stream cut mid-request", err)
+	}
+	if used := after.TotalAlloc - before.TotalAlloc; used > 2*payloadChunk {
+		t.Errorf("allocated %d bytes for 1000 bytes of a %d byte payload", used, announced)
 	}
 }
 
@@ -409,7 +434,7 @@ func TestParseNegativeLimitAllowsOnlyEmptySets(t *testing.T) {
 }
 
 func TestCommandString(t *testing.T) {
-	for c := CmdGet; c <= CmdQuit; c++ {
+	for c := CmdGet; c <= CmdAuth; c++ {
 		name := c.String()
 		got, ok := lookupCommand([]byte(strings.ToUpper(name)))
 		if !ok || got != c {

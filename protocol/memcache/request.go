@@ -30,6 +30,7 @@ const (
 	CmdReload
 	CmdStatus
 	CmdQuit
+	CmdAuth
 )
 
 var commandNames = [...]string{
@@ -50,6 +51,7 @@ var commandNames = [...]string{
 	CmdReload:          "reload",
 	CmdStatus:          "status",
 	CmdQuit:            "quit",
+	CmdAuth:            "auth",
 }
 
 // String gives the command's name on the wire.
@@ -88,7 +90,8 @@ type Request struct {
 	// Duration is monitor's time limit.
 	Duration time.Duration
 
-	// Args holds dump_stats' queue names and status' new status, raw.
+	// Args holds dump_stats' queue names, status' new status, and auth's
+	// user name and password, raw.
 	Args []string
 }
 

@@ -46,7 +46,7 @@ func FuzzParser(f *testing.F) {
 // checkRequest asserts what every parsed request promises.
 func checkRequest(t *testing.T, req *Request) {
 	t.Helper()
-	if req.Cmd < CmdPut || req.Cmd > CmdQuit {
+	if req.Cmd < CmdPut || req.Cmd > CmdAuth {
 		t.Fatalf("command %v", req.Cmd)
 	}
 	if req.Queue != "" && config.ValidQueueName(req.Queue) != nil {
@@ -94,6 +94,9 @@ func encodeRequest(req *Request) []byte {
 		if req.Status != "" {
 			word(req.Status)
 		}
+	case CmdAuth:
+		word(req.User)
+		word(req.Password)
 	}
 	b = append(b, "\r\n"...)
 	for _, item := range req.Items {

@@ -23,6 +23,7 @@ var usages = [...]string{
 	CmdVersion:  "version",
 	CmdShutdown: "shutdown",
 	CmdQuit:     "quit",
+	CmdAuth:     "auth <user> <password>",
 }
 
 // maxMillis keeps a count of milliseconds within a time.Duration.
@@ -40,14 +41,20 @@ func parseArgs(req *Request, args [][]byte) error {
 		lo, hi = 1, 1
 	case CmdStatus:
 		lo, hi = 0, 1
+	case CmdAuth:
+		lo, hi = 2, 2
 	}
 	if len(args) < lo || len(args) > hi {
 		return clientError("usage: " + usages[req.Cmd])
 	}
-	if req.Cmd == CmdStatus {
+	switch req.Cmd {
+	case CmdStatus:
 		if len(args) == 1 {
 			req.Status = string(args[0])
 		}
+		return nil
+	case CmdAuth:
+		req.User, req.Password = string(args[0]), string(args[1])
 		return nil
 	}
 	if lo == 0 {

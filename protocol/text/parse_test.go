@@ -66,6 +66,7 @@ func TestParseValid(t *testing.T) {
 		{"version", "version\n", Request{Cmd: CmdVersion}},
 		{"shutdown", "shutdown\n", Request{Cmd: CmdShutdown}},
 		{"quit", "QUIT\r\n", Request{Cmd: CmdQuit}},
+		{"auth", "auth app s3cret\n", Request{Cmd: CmdAuth, User: "app", Password: "s3cret"}},
 	}
 	for _, tt := range tests {
 		got, err := parseAll(strings.NewReader(tt.in), testMax)
@@ -97,6 +98,7 @@ func TestParseRefused(t *testing.T) {
 		{"confirm q\n", "usage: confirm <queue> <count>"},
 		{"confirm q 99999999999\n", `confirm: bad count "99999999999"`},
 		{"flush\n", "usage: flush <queue>"},
+		{"auth app\n", "usage: auth <user> <password>"},
 		{"version 2\n", "usage: version"},
 		{"status a b\n", "usage: status [up|read_only|quiescent]"},
 		{"get " + strings.Repeat("q", 3000), "request line longer than 2048 bytes"},

@@ -25,6 +25,7 @@ const (
 	CmdVersion
 	CmdShutdown
 	CmdQuit
+	CmdAuth
 )
 
 var commandNames = [...]string{
@@ -39,6 +40,7 @@ var commandNames = [...]string{
 	CmdVersion:  "version",
 	CmdShutdown: "shutdown",
 	CmdQuit:     "quit",
+	CmdAuth:     "auth",
 }
 
 // commands maps a lowered name to its Command.
@@ -79,6 +81,8 @@ type Request struct {
 	Count int
 	// Status is status' new server status, raw; "" to ask for it.
 	Status string
+	// User and Password are auth's credentials.
+	User, Password string
 }
 
 // ClientError is a malformed request. The connection answers

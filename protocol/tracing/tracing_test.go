@@ -208,17 +208,23 @@ func TestUnknownExporterNamesVariable(t *testing.T) {
 func TestTransactionSpanEndsOnTimeoutAndHangUp(t *testing.T) {
 	rc := startTracing(t)
 	cfg := memcachetest.Config(t)
-	cfg.Default.OpenTransactionTimeout = 20 * time.Millisecond
+	slow := cfg.Default
+	slow.OpenTransactionTimeout = 20 * time.Millisecond
+	cfg.Queues = map[string]config.Queue{"slow": slow} // "held" keeps reads open
 	srv := memcachetest.Start(t, cfg)
 	c := memcachetest.Dial(t, srv.Addr)
 	c.MustSet("slow", "a")
+	c.MustSet("held", "b")
 	c.MustGet("slow/open", "a")
 	wiretest.WaitFor(t, "the read to time out", func() bool { return queueStat(srv, "slow", "items") == "1" })
 	// The next request on the queue sees the read went back by itself.
-	c.MustGet("slow/open", "a")
+	if got := c.Do("get slow/close"); got != "END" {
+		t.Fatalf("get slow/close: %q", got)
+	}
 	rc.waitFor(t, "transaction", map[string]string{"queue": "slow", "outcome": "timeout"})
+	c.MustGet("held/open", "b")
 	c.Close()
-	rc.waitFor(t, "transaction", map[string]string{"queue": "slow", "outcome": "disconnected"})
+	rc.waitFor(t, "transaction", map[string]string{"queue": "held", "outcome": "disconnected"})
 }
 
 func queueStat(srv *memcachetest.Server, queue, name string) string {

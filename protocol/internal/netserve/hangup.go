@@ -9,25 +9,47 @@ import (
 	"time"
 )
 
-// WatchHangup returns a context that ends when the peer of nc hangs up, for
-// a request that waits (a blocking get) to be withdrawn instead of handing
-// an item to a closed connection. It peeks at the socket (MSG_PEEK) without
-// consuming bytes, so pipelined requests stay for the parser. stop ends the
-// watch and must be called before nc is read again.
-func WatchHangup(nc net.Conn) (ctx context.Context, stop func()) {
+// watchHangup returns a context that ends when the client hangs up, for a
+// request that waits (a blocking get) to be withdrawn instead of handing
+// an item to a closed connection. stop ends the watch and must be called
+// before the connection is read again; it leaves no read deadline.
+func (c *Conn) watchHangup() (ctx context.Context, stop func()) {
+	if sc, ok := c.NC.(syscall.Conn); ok {
+		if raw, err := sc.SyscallConn(); err == nil {
+			return watchPeek(c.NC, raw)
+		}
+	}
+	return c.watchRead()
+}
+
+// watchPeek peeks at the socket (MSG_PEEK) without consuming bytes, so
+// pipelined requests stay for the parser.
+func watchPeek(nc net.Conn, raw syscall.RawConn) (context.Context, func()) {
+	return watch(nc, func() bool { return hungUp(raw) })
+}
+
+// watchRead is for a connection whose socket cannot be peeked at (TLS
+// decrypts records): it reads, and what arrives is the client's next
+// request, kept in pushback for the parser.
+func (c *Conn) watchRead() (context.Context, func()) {
+	return watch(c.NC, func() bool {
+		buf := make([]byte, 4096)
+		n, err := c.NC.Read(buf)
+		c.read.Add(int64(n))
+		c.pushback = append(c.pushback, buf[:n]...)
+		return err != nil && !errors.Is(err, os.ErrDeadlineExceeded)
+	})
+}
+
+// watch runs gone in a goroutine and ends the context when it reports a
+// hang-up. gone must return once nc's read deadline passes.
+func watch(nc net.Conn, gone func() bool) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(context.Background())
-	sc, ok := nc.(syscall.Conn)
-	if !ok {
-		return ctx, cancel
-	}
-	raw, err := sc.SyscallConn()
-	if err != nil {
-		return ctx, cancel
-	}
+	_ = nc.SetReadDeadline(time.Time{})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if hungUp(raw) {
+		if gone() {
 			cancel()
 		}
 	}()

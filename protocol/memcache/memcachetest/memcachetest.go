@@ -5,6 +5,7 @@ package memcachetest
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -26,8 +27,10 @@ type Server struct {
 	Addr   string
 	Queues *actors.System
 	Config *config.Config
-	mc     *memcache.Server
-	done   chan struct{}
+	// Shutdowns receives once per `shutdown` command the server obeyed.
+	Shutdowns <-chan struct{}
+	mc        *memcache.Server
+	done      chan struct{}
 }
 
 // Config returns the embedded defaults with journals under a temp dir.
@@ -38,8 +41,37 @@ func Config(t testing.TB) *config.Config {
 	return cfg
 }
 
+// Users are auth_users for tests: ops (password ops-pw) is an admin, app
+// (app-pw, given as its SHA-256) is not.
+func Users() map[string]config.AuthUser {
+	return map[string]config.AuthUser{
+		"ops": {Password: "ops-pw", Admin: true},
+		"app": {PasswordSHA256: "05547dd11b298e04b4937dc62a8d94b26e22a8b5621239b795fa884e2a1a4c86"},
+	}
+}
+
 // Start runs a server with cfg until the test ends.
 func Start(t testing.TB, cfg *config.Config) *Server {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	return StartOn(t, cfg, ln)
+}
+
+// StartTLS runs a server with cfg that speaks TLS with cfg's certificate.
+func StartTLS(t testing.TB, cfg *config.Config) *Server {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	return StartOn(t, cfg, tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{*cfg.TLSCertificate}}))
+}
+
+// StartOn runs a server with cfg on ln until the test ends.
+func StartOn(t testing.TB, cfg *config.Config, ln net.Listener) *Server {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
@@ -47,14 +79,12 @@ func Start(t testing.TB, cfg *config.Config) *Server {
 	}
 	queues, err := actors.Start(cfg, log)
 	if err != nil {
+		ln.Close()
 		t.Fatalf("start queues: %v", err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	s := &Server{Addr: ln.Addr().String(), Queues: queues, Config: cfg, done: make(chan struct{})}
-	s.mc = &memcache.Server{Queues: queues, Log: log}
+	shutdowns := make(chan struct{}, 16)
+	s := &Server{Addr: ln.Addr().String(), Queues: queues, Config: cfg, Shutdowns: shutdowns, done: make(chan struct{})}
+	s.mc = &memcache.Server{Queues: queues, Log: log, OnShutdown: func() { shutdowns <- struct{}{} }}
 	go func() {
 		defer close(s.done)
 		_ = s.mc.Serve(ln)
@@ -91,6 +121,22 @@ func Dial(t testing.TB, addr string) *Client {
 	if err != nil {
 		t.Fatalf("dial %s: %v", addr, err)
 	}
+	return Wrap(t, conn)
+}
+
+// DialTLS connects to addr and completes a TLS handshake with cfg.
+func DialTLS(t testing.TB, addr string, cfg *tls.Config) *Client {
+	t.Helper()
+	dialer := &tls.Dialer{NetDialer: &net.Dialer{Timeout: 5 * time.Second}, Config: cfg}
+	conn, err := dialer.Dial("tcp", addr)
+	if err != nil {
+		t.Fatalf("dial %s with TLS: %v", addr, err)
+	}
+	return Wrap(t, conn)
+}
+
+// Wrap speaks memcache over conn, closed when the test ends.
+func Wrap(t testing.TB, conn net.Conn) *Client {
 	t.Cleanup(func() { conn.Close() })
 	return &Client{t: t, conn: conn, r: bufio.NewReader(conn)}
 }
