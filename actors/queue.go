@@ -139,6 +139,7 @@ func (q *queueActor) start(ctx actor.Context) {
 		q.broken = err
 		q.log.Error("queue unusable", "err", err)
 	}
+	q.publish() // stats are whole once start-up says the queue is ready
 	if q.replayed != nil {
 		q.replayed <- err
 		q.replayed = nil
