@@ -137,6 +137,8 @@ func usage(w io.Writer) {
 	for _, name := range commandOrder {
 		fmt.Fprintf(w, "  kestrel %s\n        %s\n", commands[name].usage, commands[name].summary)
 	}
+	fmt.Fprintf(w, "  kestrel qdump <journal file> ...\n        list a journal's operations with their offsets, and what they add up to\n")
+	fmt.Fprintf(w, "  kestrel qpack <queue path> <queue>\n        pack a stopped queue's journal files into one holding only its state\n")
 	fmt.Fprintf(w, "\nThe client commands take --servers host:port,... (default %s), the\n"+
 		"remote_port of each server. Flags may come before or after arguments.\n"+
 		"Run kestrel <command> --help for a command's flags.\n", defaultServers)

@@ -32,6 +32,10 @@ func run(args []string) error {
 		return nil
 	case name == "serve":
 		return serve(args[1:])
+	case name == "qdump":
+		return qdump(args[1:], os.Stdout)
+	case name == "qpack":
+		return qpack(args[1:], os.Stdout)
 	case commands[name] != nil:
 		return runCommand(name, commands[name], args[1:])
 	default:

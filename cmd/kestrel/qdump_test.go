@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -71,5 +72,17 @@ func TestQpackShrinksAJournalToItsState(t *testing.T) {
 	}
 	if err := qpack([]string{dir, "nosuch"}, &out); err == nil {
 		t.Fatal("qpack of a queue without a journal succeeded")
+	}
+}
+
+func TestQdumpRunsFromTheCommandLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "q")
+	rec := persistence.AppendRecord(nil, persistence.Record{Op: persistence.OpAddX, AddTime: 1, Data: []byte("x")})
+	if err := os.WriteFile(path, rec, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(binary, "qdump", path).CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "00000000  ADD 1") || !strings.Contains(string(out), "1 items totalling 1 bytes.") {
+		t.Fatalf("kestrel qdump: %v\n%s", err, out)
 	}
 }

@@ -96,6 +96,12 @@ func TestUndecodableEnvelopeGetsFault(t *testing.T) {
 	if f, ok := p.reply().(*wire.Fault); !ok || f.Code != wire.CodeBadRequest || f.ReqID != 8 {
 		t.Fatalf("put with a number for its queue: %#v", f)
 	}
+	// An array claiming four billion items in 21 bytes: msgpack would
+	// allocate them all before reading one.
+	garbage("put", []byte("\x82\xa3req\x09\xa5items\xdd\xff\xff\xff\xff\xc4\x01x"))
+	if f, ok := p.reply().(*wire.Fault); !ok || f.Code != wire.CodeBadRequest {
+		t.Fatalf("put claiming 4e9 items: %#v", f)
+	}
 	garbage("put", []byte{0xc1, 0xff, 0x00}) // not msgpack at all
 	if f, ok := p.reply().(*wire.Fault); !ok || f.Code != wire.CodeBadRequest {
 		t.Fatalf("put of garbage: %#v", f)

@@ -102,6 +102,9 @@ func Decode(typ string, data []byte) Message {
 	if !ok {
 		return malformed(typ, data, ErrUnknownType)
 	}
+	if err := checkLengths(data); err != nil {
+		return malformed(typ, data, err)
+	}
 	m := newMsg()
 	if err := msgpack.Unmarshal(data, m); err != nil {
 		return malformed(typ, data, err)
@@ -111,7 +114,9 @@ func Decode(typ string, data []byte) Message {
 
 func malformed(typ string, data []byte, err error) *Malformed {
 	m := &Malformed{Type: typ, Err: err}
-	_ = msgpack.Unmarshal(data, &m.Header) // best effort, for the ReqID
+	if checkLengths(data) == nil {
+		_ = msgpack.Unmarshal(data, &m.Header) // best effort, for the ReqID
+	}
 	return m
 }
 
