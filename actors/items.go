@@ -9,6 +9,9 @@ type item struct {
 	expiry  int64
 	seq     uint64
 	xid     int32
+	// deliveries counts the times the item was handed out in an open read
+	// and came back (max_deliveries).
+	deliveries int32
 }
 
 func (it *item) expiredAt(nowMs int64) bool {

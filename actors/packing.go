@@ -133,13 +133,11 @@ func (q *queueActor) packRecords(cp *checkpoint) []persistence.Record {
 	}
 	records := []persistence.Record{{Op: persistence.OpSaveXid, Xid: cp.lastXid}}
 	for _, it := range cp.open {
-		records = append(records,
-			persistence.Record{Op: persistence.OpAddXid, Xid: it.xid, AddTime: it.addTime, Expiry: it.expiry, Data: it.data},
-			persistence.Record{Op: persistence.OpRemoveTentativeXid, Xid: it.xid})
+		records = itemRecords(records, it, true)
 	}
 	add := func(seq uint64) {
-		it := alive[seq] // the zero item, a placeholder, if consumed since
-		records = append(records, persistence.Record{Op: persistence.OpAddX, AddTime: it.addTime, Expiry: it.expiry, Data: it.data})
+		// The zero item, a placeholder, if consumed since.
+		records = itemRecords(records, alive[seq], false)
 	}
 	for _, seq := range cp.order {
 		add(seq)

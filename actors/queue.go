@@ -41,7 +41,10 @@ type queueActor struct {
 	behindNext  uint64 // seq of the first item still behind
 	replaying   bool
 	lastCompact time.Time
-	packing     packState // rotated files and their packing (packing.go)
+	// nextDeliveries is the count a DELIVERIES record gave the next item
+	// replayed or read behind.
+	nextDeliveries int32
+	packing        packState // rotated files and their packing (packing.go)
 }
 
 type pendingReply struct {
@@ -428,14 +431,40 @@ func (q *queueActor) abort(ctx actor.Context, req *abortRequest) {
 		q.respond(req.reply, reply{kind: replyUnknown})
 		return
 	}
-	delete(q.open, req.xid)
 	q.stats.canceledTxns.Add(1)
-	q.appendJournal(ctx, persistence.Record{Op: persistence.OpUnremove, Xid: req.xid})
-	it.xid = 0
-	q.items.pushFront(it)
-	q.remember(undoStep{kind: undoAbort, xid: req.xid})
+	q.returnRead(ctx, it)
 	q.respond(req.reply, reply{kind: replyDone})
 	q.serveWaiters(ctx)
+}
+
+// returnRead ends an open read that was not confirmed: the item goes back
+// to the head, or, once it has come back max_deliveries times, to the
+// dead-letter queue, so that one bad item cannot stall the queue.
+func (q *queueActor) returnRead(ctx actor.Context, it item) {
+	xid := it.xid
+	delete(q.open, xid)
+	if limit := q.cfg.MaxDeliveries; limit > 0 && it.deliveries+1 >= int32(limit) {
+		q.appendJournal(ctx, persistence.Record{Op: persistence.OpConfirmRemove, Xid: xid})
+		q.remember(undoStep{kind: undoConfirm, it: it, xid: xid})
+		q.deadLetter(ctx, it)
+		return
+	}
+	q.appendJournal(ctx, persistence.Record{Op: persistence.OpUnremove, Xid: xid})
+	it.xid = 0
+	it.deliveries++
+	q.items.pushFront(it)
+	q.remember(undoStep{kind: undoAbort, xid: xid})
+}
+
+// deadLetter hands a poison item to dead_letter_queue, as if a client had
+// put it there, or drops it when there is none.
+func (q *queueActor) deadLetter(ctx actor.Context, it item) {
+	q.stats.deadLettered.Add(1)
+	q.log.Warn("item returned max_deliveries times: moved to the dead-letter queue",
+		"max_deliveries", q.cfg.MaxDeliveries, "dead_letter_queue", q.cfg.DeadLetterQueue, "bytes", len(it.data))
+	if dlq := q.cfg.DeadLetterQueue; dlq != "" && dlq != q.name {
+		ctx.Send(q.sys.manager, &putRequest{requestBase: requestBase{queue: dlq}, data: it.data})
+	}
 }
 
 // flush discards every queued item (open reads stay open).

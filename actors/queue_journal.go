@@ -79,8 +79,12 @@ func (q *queueActor) applyRecord(r persistence.Record) {
 	case persistence.OpUnremove:
 		if it, ok := q.open[r.Xid]; ok {
 			delete(q.open, r.Xid)
+			it.xid = 0
+			it.deliveries++
 			q.items.pushFront(it)
 		}
+	case persistence.OpDeliveries:
+		q.nextDeliveries = r.Xid
 	case persistence.OpConfirmRemove:
 		delete(q.open, r.Xid)
 	case persistence.OpContinue:
@@ -95,11 +99,35 @@ func (q *queueActor) replayAdd(r persistence.Record) {
 	if r.Op != persistence.OpAddXid && q.overMemory(len(r.Data)) {
 		q.leaveBehind(q.journal.ReplayPosition(), len(r.Data))
 		if q.behind != nil {
+			// Read-behind meets the item's own record and no count: a
+			// returned item is near the head, rarely this far behind.
+			q.takeDeliveries()
 			return
 		}
 	}
 	q.lastSeq++
-	q.items.pushBack(item{data: r.Data, addTime: r.AddTime, expiry: r.Expiry, seq: q.lastSeq})
+	q.items.pushBack(item{data: r.Data, addTime: r.AddTime, expiry: r.Expiry, seq: q.lastSeq, deliveries: q.takeDeliveries()})
+}
+
+// takeDeliveries is the count a DELIVERIES record gave the item being added.
+func (q *queueActor) takeDeliveries() int32 {
+	n := q.nextDeliveries
+	q.nextDeliveries = 0
+	return n
+}
+
+// itemRecords journals an item (ADDX, or ADD_XID+REMOVE_TENTATIVE_XID for an
+// open read) with its delivery count, for a rewrite or a pack.
+func itemRecords(records []persistence.Record, it item, open bool) []persistence.Record {
+	if it.deliveries > 0 {
+		records = append(records, persistence.Record{Op: persistence.OpDeliveries, Xid: it.deliveries})
+	}
+	if !open {
+		return append(records, persistence.Record{Op: persistence.OpAddX, AddTime: it.addTime, Expiry: it.expiry, Data: it.data})
+	}
+	return append(records,
+		persistence.Record{Op: persistence.OpAddXid, Xid: it.xid, AddTime: it.addTime, Expiry: it.expiry, Data: it.data},
+		persistence.Record{Op: persistence.OpRemoveTentativeXid, Xid: it.xid})
 }
 
 // replayOpen moves the head item into the open reads under xid (an old
@@ -127,12 +155,7 @@ func (q *queueActor) returnOpenReads(ctx actor.Context) {
 	// Newest first: each goes to the head, so the oldest ends up first.
 	sort.Slice(open, func(i, j int) bool { return open[i].seq > open[j].seq })
 	for _, it := range open {
-		delete(q.open, it.xid)
-		q.appendJournal(ctx, persistence.Record{Op: persistence.OpUnremove, Xid: it.xid})
-		xid := it.xid
-		it.xid = 0
-		q.items.pushFront(it)
-		q.remember(undoStep{kind: undoAbort, xid: xid})
+		q.returnRead(ctx, it) // a read cut off by a stop counts as a delivery
 	}
 }
 
@@ -235,13 +258,9 @@ func (q *queueActor) rewriteJournal() error {
 	}
 	sort.Slice(open, func(i, j int) bool { return open[i].seq < open[j].seq })
 	for _, it := range open {
-		records = append(records,
-			persistence.Record{Op: persistence.OpAddXid, Xid: it.xid, AddTime: it.addTime, Expiry: it.expiry, Data: it.data},
-			persistence.Record{Op: persistence.OpRemoveTentativeXid, Xid: it.xid})
+		records = itemRecords(records, it, true)
 	}
-	q.items.each(func(it *item) {
-		records = append(records, persistence.Record{Op: persistence.OpAddX, AddTime: it.addTime, Expiry: it.expiry, Data: it.data})
-	})
+	q.items.each(func(it *item) { records = itemRecords(records, *it, false) })
 	if err := q.journal.Rewrite(records); err != nil {
 		return fmt.Errorf("queue %s: rewrite journal: %w", q.name, err)
 	}

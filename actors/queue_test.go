@@ -127,3 +127,44 @@ func TestAutoAbortReturnsUnconfirmedRead(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+func TestDeliveryCountSurvivesJournalRewrite(t *testing.T) {
+	dir := t.TempDir()
+	cfg := config.Defaults()
+	cfg.QueuePath = dir
+	cfg.Default.MaxDeliveries = 2
+	sys, err := Start(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sys.NewSession()
+	mustPut(t, s, "q", "bad")
+	mustGet(t, s, "q", Read{Open: true}, "bad")
+	if ok, err := s.AbortRead("q"); !ok || err != nil {
+		t.Fatalf("abort: %v %v", ok, err)
+	}
+	if err := sys.Compact("q"); err != nil { // the journal is now one ADDX, with its count
+		t.Fatal(err)
+	}
+	s.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := sys.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	sys, err = Start(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sys.Shutdown(context.Background()) })
+	s = sys.NewSession()
+	defer s.Close()
+	mustGet(t, s, "q", Read{Open: true}, "bad")
+	if ok, err := s.AbortRead("q"); !ok || err != nil {
+		t.Fatalf("abort: %v %v", ok, err)
+	}
+	if _, ok, _ := s.Get("q", Read{}, nil); ok {
+		t.Fatal("the item came back a second time; max_deliveries is 2")
+	}
+}

@@ -73,8 +73,10 @@ func (q *queueActor) fillFromJournal() {
 			return
 		}
 		switch rec.Op {
+		case persistence.OpDeliveries:
+			q.nextDeliveries = rec.Xid
 		case persistence.OpAdd, persistence.OpAddX, persistence.OpContinue:
-			q.items.pushBack(item{data: rec.Data, addTime: rec.AddTime, expiry: rec.Expiry, seq: q.behindNext})
+			q.items.pushBack(item{data: rec.Data, addTime: rec.AddTime, expiry: rec.Expiry, seq: q.behindNext, deliveries: q.takeDeliveries()})
 			q.behindNext++
 			q.behindItems--
 			q.behindBytes -= int64(len(rec.Data))

@@ -30,6 +30,7 @@ type queueStats struct {
 	journalRewrites  atomic.Int64
 	journalRotations atomic.Int64
 	corruptJournals  atomic.Int64
+	deadLettered     atomic.Int64
 	createTimeMs     atomic.Int64
 	headAddTimeMs    atomic.Int64 // 0 when the queue is empty
 	journalErrors    atomic.Int64 // batches that failed to reach the file or the disk
@@ -69,6 +70,7 @@ func (s *queueStats) list() []Stat {
 		{"journal_rewrites", itoa(s.journalRewrites.Load())},
 		{"journal_rotations", itoa(s.journalRotations.Load())},
 		{"corrupt_journals", itoa(s.corruptJournals.Load())},
+		{"dead_lettered", itoa(s.deadLettered.Load())},
 		{"age_msec", itoa(s.ageMs.Load())},
 		{"create_time", itoa(s.createTimeMs.Load())},
 		// Not in Kestrel: the server-wide read counters, per queue, how

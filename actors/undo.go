@@ -57,6 +57,7 @@ func (q *queueActor) rollBack() {
 		case undoAbort:
 			it, _ := q.items.popFront()
 			it.xid = u.xid
+			it.deliveries--
 			q.open[u.xid] = it
 		}
 	}

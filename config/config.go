@@ -30,6 +30,8 @@ type Queue struct {
 	FanoutOnly             bool          `koanf:"fanout_only"`
 	MaxQueueAge            time.Duration `koanf:"max_queue_age"`
 	OpenTransactionTimeout time.Duration `koanf:"open_transaction_timeout"`
+	MaxDeliveries          int           `koanf:"max_deliveries"`
+	DeadLetterQueue        string        `koanf:"dead_letter_queue"`
 }
 
 // Alias is a name that delivers every item put to it to each destination

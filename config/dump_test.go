@@ -49,6 +49,8 @@ aliases:
   fanout_only=false
   max_queue_age=0s
   open_transaction_timeout=0s
+  max_deliveries=0
+  dead_letter_queue=""
 }
 `
 	if blocks[0] != wantDefault {

@@ -130,6 +130,8 @@ default:
   fanout_only: true
   max_queue_age: 19h
   open_transaction_timeout: 20ms
+  max_deliveries: 23
+  dead_letter_queue: morgue
 aliases:
   a:
     dest_queues: [b, c]
@@ -164,6 +166,7 @@ auth_users:
 			MinJournalCompactDelay: 17 * time.Second, DiscardOldWhenFull: true, KeepJournal: false,
 			SyncJournal: SyncPolicy{}, ExpireToQueue: "graveyard", MaxExpireSweep: 18, FanoutOnly: true,
 			MaxQueueAge: 19 * time.Hour, OpenTransactionTimeout: 20 * time.Millisecond,
+			MaxDeliveries: 23, DeadLetterQueue: "morgue",
 		},
 		Queues:  map[string]Queue{},
 		Aliases: map[string]Alias{"a": {DestQueues: []string{"b", "c"}}},

@@ -23,11 +23,12 @@ var leafRules = map[string]func(v reflect.Value) error{
 	"log_level": oneOf(map[string]string{
 		"debug": "debug", "info": "info", "warn": "warn", "warning": "warn", "error": "error",
 	}, "debug, info, warn, error"),
-	"log_format":      oneOf(map[string]string{"text": "text", "json": "json"}, "text, json"),
-	"expire_to_queue": optionalQueueName,
-	"dest_queues":     queueNames,
-	"password":        password,
-	"password_sha256": passwordHash,
+	"log_format":        oneOf(map[string]string{"text": "text", "json": "json"}, "text, json"),
+	"expire_to_queue":   optionalQueueName,
+	"dead_letter_queue": optionalQueueName,
+	"dest_queues":       queueNames,
+	"password":          password,
+	"password_sha256":   passwordHash,
 }
 
 // checkLeaf applies the rules for key to a decoded value. Every number in

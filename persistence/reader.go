@@ -70,7 +70,7 @@ func (r *Reader) next() (Record, int64, error) {
 	switch rec.Op {
 	case OpRemove, OpRemoveTentative:
 		return rec, 1, nil
-	case OpSaveXid, OpUnremove, OpConfirmRemove, OpRemoveTentativeXid:
+	case OpSaveXid, OpUnremove, OpConfirmRemove, OpRemoveTentativeXid, OpDeliveries:
 		rec.Xid, err = r.readXid()
 		return rec, 1 + xidLen, err
 	case OpAdd:

@@ -27,6 +27,11 @@ const (
 	OpAddXid             Opcode = 7 // add an item carrying transaction id xid
 	OpContinue           Opcode = 8 // confirm xid and add its item at the tail
 	OpRemoveTentativeXid Opcode = 9 // reserve the head item as transaction xid
+
+	// OpDeliveries is Kestrel-Go's own: the item added by the next add
+	// record was already handed out and returned Xid times (max_deliveries).
+	// Written only for such items; Kestrel cannot read it.
+	OpDeliveries Opcode = 16
 )
 
 var opcodeNames = [...]string{
@@ -40,10 +45,11 @@ var opcodeNames = [...]string{
 	OpAddXid:             "ADD_XID",
 	OpContinue:           "CONTINUE",
 	OpRemoveTentativeXid: "REMOVE_TENTATIVE_XID",
+	OpDeliveries:         "DELIVERIES",
 }
 
 func (o Opcode) String() string {
-	if int(o) < len(opcodeNames) {
+	if int(o) < len(opcodeNames) && opcodeNames[o] != "" {
 		return opcodeNames[o]
 	}
 	return fmt.Sprintf("OPCODE(%d)", byte(o))
@@ -102,7 +108,7 @@ func AppendRecord(buf []byte, r Record) []byte {
 	buf = append(buf, byte(r.Op))
 	switch r.Op {
 	case OpRemove, OpRemoveTentative:
-	case OpSaveXid, OpUnremove, OpConfirmRemove, OpRemoveTentativeXid:
+	case OpSaveXid, OpUnremove, OpConfirmRemove, OpRemoveTentativeXid, OpDeliveries:
 		buf = le.AppendUint32(buf, uint32(r.Xid))
 	case OpAdd:
 		checkData(r, maxOldData)
@@ -140,7 +146,7 @@ func encodedLen(r Record) int {
 	switch r.Op {
 	case OpRemove, OpRemoveTentative:
 		return 1
-	case OpSaveXid, OpUnremove, OpConfirmRemove, OpRemoveTentativeXid:
+	case OpSaveXid, OpUnremove, OpConfirmRemove, OpRemoveTentativeXid, OpDeliveries:
 		return 1 + xidLen
 	case OpAdd:
 		return 1 + sizeLen + oldAddHeadLn + len(r.Data)

@@ -264,3 +264,38 @@ func TestFlushExpiredCountsWhatItDrops(t *testing.T) {
 		t.Fatalf("curr_items = %s", got)
 	}
 }
+
+func TestPoisonItemGoesToDeadLetterQueueAfterMaxDeliveries(t *testing.T) {
+	cfg := mt.Config(t)
+	withQueue(cfg, "jobs", func(q *config.Queue) {
+		q.MaxDeliveries = 3
+		q.DeadLetterQueue = "jobs_dead"
+	})
+	srv := mt.Start(t, cfg)
+	c := mt.Dial(t, srv.Addr)
+	c.MustSet("jobs", "poison")
+	c.MustSet("jobs", "fine")
+	// Delivered and returned twice: by abort, then by a client hanging up.
+	c.MustGet("jobs/open", "poison")
+	c.Write("get jobs/abort\r\n")
+	c.Expect("END")
+	quitter := mt.Dial(t, srv.Addr)
+	quitter.MustGet("jobs/open", "poison")
+	quitter.Close()
+	waitFor(t, "the read to come back", func() bool { return c.Stats()["queue_jobs_items"] == "2" })
+	srv.Stop()
+
+	// The count survives a restart; the third return sends it away.
+	srv = mt.Start(t, cfg)
+	c = mt.Dial(t, srv.Addr)
+	c.MustGet("jobs/open", "poison")
+	c.Write("get jobs/abort\r\n")
+	c.Expect("END")
+	c.MustGet("jobs", "fine")
+	c.MustBeEmpty("jobs")
+	waitFor(t, "the dead letter", func() bool { return c.Stats()["queue_jobs_dead_items"] == "1" })
+	c.MustGet("jobs_dead", "poison")
+	if got := c.Stats()["queue_jobs_dead_lettered"]; got != "1" {
+		t.Fatalf("dead_lettered = %s", got)
+	}
+}
