@@ -3,6 +3,7 @@ package actors
 import (
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 
@@ -41,14 +42,18 @@ type checkpoint struct {
 
 // packRequest asks the packer to run a pack; packDone is its answer.
 type packRequest struct{ pack *persistence.Pack }
-type packDone struct{ err error }
+type packDone struct {
+	start time.Time
+	err   error
+}
 
 // packerActor runs packs one at a time, beside its queue.
 type packerActor struct{}
 
 func (p *packerActor) Receive(ctx actor.Context) {
 	if req, ok := ctx.Message().(*packRequest); ok {
-		ctx.Send(ctx.Parent(), &packDone{err: req.pack.Run(nil)})
+		start := time.Now()
+		ctx.Send(ctx.Parent(), &packDone{start: start, err: req.pack.Run(nil)})
 	}
 }
 
@@ -160,7 +165,7 @@ func (q *queueActor) packed(msg *packDone) {
 		q.log.Info("journal packed")
 	}
 	if q.journal != nil {
-		q.journal.Packed()
+		q.journal.Packed(msg.start, msg.err)
 		q.stats.logsize.Store(q.journal.TotalSize())
 	}
 	q.maybePack()

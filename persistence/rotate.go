@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
+	"time"
 )
 
 // Rotate flushes and closes the current file, renames it <name>.<ts> and
@@ -120,5 +121,9 @@ func (p *Pack) renameIntoPlace() error {
 	return renameFile(p.dir, packName(p.name, p.upTo.ts), p.upTo.name)
 }
 
-// Packed updates the journal's sizes after a pack ran.
-func (j *Journal) Packed() { j.archivedSize = j.sizeOfArchived() }
+// Packed updates the journal's sizes after a pack that started at start
+// ran, and tells the observer.
+func (j *Journal) Packed(start time.Time, err error) {
+	j.archivedSize = j.sizeOfArchived()
+	j.opts.Observer.packed(start, err)
+}

@@ -54,7 +54,7 @@ func (c *conn) next() error {
 		return err
 	}
 	if c.gate(req) {
-		c.handle(req)
+		c.serve(req)
 	}
 	return nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/kestrel-go/kestrel/config"
 	"github.com/kestrel-go/kestrel/protocol/internal/wiretest"
 	"github.com/kestrel-go/kestrel/protocol/memcache/memcachetest"
+	"github.com/kestrel-go/kestrel/protocol/text/texttest"
 	"github.com/kestrel-go/kestrel/protocol/tracing"
 )
 
@@ -236,4 +237,16 @@ func queueStat(srv *memcachetest.Server, queue, name string) string {
 		}
 	}
 	return ""
+}
+
+func TestTextProtocolSpansReachCollector(t *testing.T) {
+	rc := startTracing(t)
+	srv := texttest.Start(t, memcachetest.Config(t))
+	c := texttest.Dial(t, srv.Addr)
+	c.MustPut("lines", "one", "two")
+	if got := c.Do("get lines"); got != ":one" {
+		t.Fatalf("get: %q", got)
+	}
+	rc.waitFor(t, "put", map[string]string{"queue": "lines", "protocol": "text", "items": "2", "bytes": "6", "outcome": "ok"})
+	rc.waitFor(t, "get", map[string]string{"queue": "lines", "protocol": "text", "outcome": "hit"})
 }
