@@ -232,7 +232,7 @@ func (q *queueActor) add(ctx actor.Context, data []byte, expiry int64) replyKind
 	behind := q.overMemory(len(data))
 	var pos persistence.Position
 	if behind {
-		pos.Offset = q.journal.Size() // where this item's record will start
+		pos.Offset = q.journal.NextOffset() // where this item's record will start
 	}
 	q.appendJournal(ctx, persistence.Record{Op: persistence.OpAddX, AddTime: it.addTime, Expiry: it.expiry, Data: it.data})
 	q.stats.totalItems.Add(1)

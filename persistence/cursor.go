@@ -100,7 +100,8 @@ func (c *Cursor) Next() (Record, error) {
 		}
 		limit := c.limit()
 		if c.base < limit {
-			c.r = NewReader(io.NewSectionReader(c.f, c.base, limit-c.base), limit-c.base)
+			// Read-behind starts mid-batch: no checksum can be checked.
+			c.r = newReader(io.NewSectionReader(c.f, c.base, limit-c.base), limit-c.base, false)
 			continue
 		}
 		if c.file.kind == kindCurrent || c.j.replayAt.file == c.file.name {

@@ -56,6 +56,7 @@ type Journal struct {
 	archivedSize int64 // bytes of the rotated files
 	replayed     bool
 	replayAt     replayPosition // the record Replay is applying
+	needMark     bool           // the next batch starts with a mark (checksum.go)
 	cursors      map[*Cursor]struct{}
 	closed       bool
 	broken       error // the file may end in a partial batch; appends would be lost behind it
@@ -124,6 +125,17 @@ func (j *Journal) Pending() int { return len(j.pending) }
 // Size is the current file's size including pending bytes.
 func (j *Journal) Size() int64 { return j.fileSize + int64(len(j.pending)) }
 
+// NextOffset is where the next appended record will start in the current
+// file (read-behind remembers it): after the pending bytes and the mark
+// the next batch may need.
+func (j *Journal) NextOffset() int64 {
+	n := j.Size()
+	if j.needMark {
+		n += 1 + checksumLen
+	}
+	return n
+}
+
 // TotalSize is the size of all the queue's files including pending bytes.
 func (j *Journal) TotalSize() int64 { return j.archivedSize + j.Size() }
 
@@ -152,6 +164,10 @@ func (j *Journal) flush() error {
 	if err := j.ensureWriter(); err != nil {
 		return err
 	}
+	if err := j.writeMark(); err != nil {
+		return err
+	}
+	j.pending = appendChecksum(j.pending, 0)
 	n, err := writeAll(j.w, j.pending)
 	if err != nil {
 		j.undoPartialWrite(n)

@@ -56,13 +56,14 @@ func TestAppendFlushReplay(t *testing.T) {
 	if err := j.Flush(); err != nil {
 		t.Fatal(err)
 	}
+	want = int64(len(flushed(recs...)))
 	if j.Pending() != 0 || j.Size() != want || j.TotalSize() != want {
 		t.Fatalf("after Flush: Pending %d Size %d TotalSize %d", j.Pending(), j.Size(), j.TotalSize())
 	}
 	if err := j.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(readFile(t, j.Path()), encode(recs...)) {
+	if !bytes.Equal(readFile(t, j.Path()), flushed(recs...)) {
 		t.Fatal("file does not hold exactly the appended records")
 	}
 	j2 := openTest(t, dir, "q", Options{})
@@ -142,7 +143,7 @@ func TestFlushWithoutReplay(t *testing.T) {
 	if err := j.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(readFile(t, j.Path()), encode(addx("a", 1))) {
+	if !bytes.Equal(readFile(t, j.Path()), flushed(addx("a", 1))) {
 		t.Fatal("wrong file contents")
 	}
 	if _, err := j.Replay(func(Record) {}); err == nil {
@@ -162,7 +163,7 @@ func TestShortWritesRetried(t *testing.T) {
 	if err := j.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(readFile(t, j.Path()), encode(recs...)) {
+	if !bytes.Equal(readFile(t, j.Path()), flushed(recs...)) {
 		t.Fatal("short writes lost bytes")
 	}
 	if w, _ := disk.counts(); w < 2 {
@@ -198,7 +199,7 @@ func TestFlushErrorNamesFileAndCutsPartialBatch(t *testing.T) {
 	if j.Pending() != 0 {
 		t.Fatal("failed batch still pending")
 	}
-	firstLen := int64(len(encode(first)))
+	firstLen := int64(len(flushed(first)))
 	if len(disk.truncates) != 1 || disk.truncates[0] != firstLen {
 		t.Fatalf("truncates %v, want [%d]", disk.truncates, firstLen)
 	}
@@ -210,7 +211,7 @@ func TestFlushErrorNamesFileAndCutsPartialBatch(t *testing.T) {
 	if err := j.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(readFile(t, j.Path()), encode(first, third)) {
+	if !bytes.Equal(readFile(t, j.Path()), append(flushed(first), flushed(third)...)) {
 		t.Fatalf("file % x", readFile(t, j.Path()))
 	}
 }
@@ -284,7 +285,7 @@ func TestCloseFlushesAndSyncs(t *testing.T) {
 	if w, s := disk.counts(); w != 1 || s != 1 {
 		t.Fatalf("%d writes %d syncs, want 1 and 1", w, s)
 	}
-	if !bytes.Equal(readFile(t, j.Path()), encode(addx("a", 1))) {
+	if !bytes.Equal(readFile(t, j.Path()), flushed(addx("a", 1))) {
 		t.Fatal("Close lost pending records")
 	}
 	if err := j.Close(); err != nil {

@@ -19,6 +19,9 @@ type Reader struct {
 	off     int64 // start of the next record
 	err     error // sticky: once a record is bad, so is everything after it
 	scratch [xidLen + sizeLen + itemHeadLen]byte
+	verify  bool   // check batch checksums (see checksum.go)
+	window  int64  // start of the batch being read
+	crc     uint32 // CRC32C of the batch so far
 	now     func() time.Time
 }
 
@@ -26,10 +29,17 @@ type Reader struct {
 // claims more bytes than remain of size is reported as torn; nothing is
 // ever allocated beyond what size allows.
 func NewReader(r io.Reader, size int64) *Reader {
+	return newReader(r, size, true)
+}
+
+// newReader is NewReader; verify false reads from the middle of a batch
+// (read-behind), where no checksum can be checked.
+func newReader(r io.Reader, size int64, verify bool) *Reader {
 	buf := int(min(max(size, 16), readBufferSize))
 	return &Reader{
 		br:   bufio.NewReaderSize(io.LimitReader(r, max(size, 0)), buf),
-		size: max(size, 0),
+		size:   max(size, 0),
+		verify: verify,
 		now:  time.Now,
 	}
 }
@@ -67,6 +77,10 @@ func (r *Reader) next() (Record, int64, error) {
 		return Record{}, 0, r.readErr(err)
 	}
 	rec := Record{Op: Opcode(b)}
+	if rec.Op == OpChecksum {
+		return r.readChecksum()
+	}
+	r.hash([]byte{b})
 	switch rec.Op {
 	case OpRemove, OpRemoveTentative:
 		return rec, 1, nil
@@ -156,10 +170,20 @@ func (r *Reader) readData(n int64) ([]byte, error) {
 }
 
 func (r *Reader) readFull(p []byte) error {
-	if _, err := io.ReadFull(r.br, p); err != nil {
-		return r.readErr(err)
+	if _, err := readFullRaw(r, p); err != nil {
+		return err
 	}
+	r.hash(p)
 	return nil
+}
+
+// readFullRaw reads without adding to the batch checksum.
+func readFullRaw(r *Reader, p []byte) (int, error) {
+	n, err := io.ReadFull(r.br, p)
+	if err != nil {
+		return n, r.readErr(err)
+	}
+	return n, nil
 }
 
 // readErr maps running out of bytes inside a record to ErrTornRecord and

@@ -46,6 +46,7 @@ var opcodeNames = [...]string{
 	OpContinue:           "CONTINUE",
 	OpRemoveTentativeXid: "REMOVE_TENTATIVE_XID",
 	OpDeliveries:         "DELIVERIES",
+	OpChecksum:           "CHECKSUM",
 }
 
 func (o Opcode) String() string {
@@ -148,6 +149,8 @@ func encodedLen(r Record) int {
 		return 1
 	case OpSaveXid, OpUnremove, OpConfirmRemove, OpRemoveTentativeXid, OpDeliveries:
 		return 1 + xidLen
+	case OpChecksum:
+		return 1 + checksumLen
 	case OpAdd:
 		return 1 + sizeLen + oldAddHeadLn + len(r.Data)
 	case OpAddX:

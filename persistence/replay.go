@@ -90,8 +90,28 @@ func (j *Journal) replayCurrent(apply func(Record), rep *ReplayReport) error {
 		return err
 	}
 	if errors.Is(res.bad, ErrTornRecord) {
-		return j.cutTornTail(res, rep)
+		if err := j.cutTornTail(res, rep); err != nil {
+			return err
+		}
 	}
+	// Our first batch on a file whose end we did not write starts with a
+	// mark (see checksum.go), so that its checksum covers only our bytes.
+	j.needMark = j.fileSize > 0
+	return nil
+}
+
+// writeMark writes the mark a batch needs first, if it does.
+func (j *Journal) writeMark() error {
+	if !j.needMark {
+		return nil
+	}
+	n, err := writeAll(j.w, appendMark(nil))
+	if err != nil {
+		j.undoPartialWrite(n)
+		return j.errorf("write mark", err)
+	}
+	j.fileSize += int64(n)
+	j.needMark = false
 	return nil
 }
 
@@ -133,18 +153,70 @@ func (j *Journal) replayFile(path string, apply func(Record), rep *ReplayReport)
 	j.log.Debug("journal: replaying", "file", path, "bytes", info.Size())
 	res.size = info.Size()
 	r := NewReader(f, res.size)
+	b := batch{j: j, file: filepath.Base(path), apply: apply, rep: rep}
 	for {
 		start := r.Offset()
 		rec, err := r.Next()
 		if err != nil {
-			res.good = r.Offset()
+			res.good = b.end(r.Offset(), err)
+			if res.good < r.Offset() && errors.Is(err, io.EOF) {
+				err = ErrTornRecord // our last batch never got its checksum
+			}
 			rep.Bytes += res.good
 			return res, classify(path, &res, err)
 		}
-		j.replayAt = replayPosition{file: filepath.Base(path), offset: start}
-		apply(rec)
-		rep.Records++
+		b.add(rec, start, r.Offset())
 	}
+}
+
+// batch holds the records read since the last CHECKSUM record: ours are
+// applied only once their checksum matched; Kestrel's, which have none,
+// when the file ends or our first mark comes.
+type batch struct {
+	j       *Journal
+	file    string
+	apply   func(Record)
+	rep     *ReplayReport
+	recs    []Record
+	offsets []int64
+	start   int64 // where the batch began
+	ours    bool  // the file has checksummed batches
+}
+
+func (b *batch) add(rec Record, offset, next int64) {
+	if rec.Op != OpChecksum {
+		b.recs = append(b.recs, rec)
+		b.offsets = append(b.offsets, offset)
+		return
+	}
+	b.flush()
+	b.ours = b.ours || rec.Xid > 0
+	b.start = next
+}
+
+func (b *batch) flush() {
+	for i, rec := range b.recs {
+		b.j.replayAt = replayPosition{file: b.file, offset: b.offsets[i]}
+		b.apply(rec)
+		b.rep.Records++
+	}
+	clear(b.recs)
+	b.recs, b.offsets = b.recs[:0], b.offsets[:0]
+}
+
+// end settles the last batch when reading stops at offset with err, and
+// says where the good part of the file ends: a batch of ours that never got
+// its checksum (a write cut short) or failed it is not applied.
+func (b *batch) end(offset int64, err error) int64 {
+	var ce *CorruptError
+	switch {
+	case errors.As(err, &ce) && ce.Reason == checksumMismatch:
+		return ce.Offset
+	case b.ours && len(b.recs) > 0:
+		return b.start
+	}
+	b.flush()
+	return offset
 }
 
 // classify sorts the error that ended a file: the clean end, a bad record

@@ -143,7 +143,7 @@ func TestReplayCorruptMiddle(t *testing.T) {
 	if err := j.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(readFile(t, j.Path()), encode(addx("new", 3))) {
+	if !bytes.Equal(readFile(t, j.Path()), flushed(addx("new", 3))) {
 		t.Fatal("appends did not go to a fresh current file")
 	}
 }

@@ -36,6 +36,9 @@ func (j *Journal) rewrite(records []Record) error {
 	for _, r := range records {
 		buf = AppendRecord(buf, r)
 	}
+	if len(buf) > 0 {
+		buf = appendChecksum(buf, 0)
+	}
 	archived, err := archivedFiles(j.dir, j.name)
 	if err != nil {
 		return err

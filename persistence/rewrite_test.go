@@ -21,10 +21,10 @@ func TestRewriteCurrentOnly(t *testing.T) {
 	if err := j.Rewrite(state); err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(readFile(t, j.Path()), encode(state...)) {
+	if !bytes.Equal(readFile(t, j.Path()), flushed(state...)) {
 		t.Fatal("current file is not exactly the rewritten records")
 	}
-	if n := int64(len(encode(state...))); j.Size() != n || j.TotalSize() != n || j.Pending() != 0 {
+	if n := int64(len(flushed(state...))); j.Size() != n || j.TotalSize() != n || j.Pending() != 0 {
 		t.Fatalf("Size %d TotalSize %d Pending %d, want %d", j.Size(), j.TotalSize(), j.Pending(), n)
 	}
 	j.Append(addx("after", 2))
@@ -57,10 +57,10 @@ func TestRewriteReplacesRotatedFiles(t *testing.T) {
 	if s := strings.Join(listDir(t, dir), " "); s != "q" {
 		t.Fatalf("files %s", s)
 	}
-	if !bytes.Equal(readFile(t, j.Path()), encode(state...)) {
+	if !bytes.Equal(readFile(t, j.Path()), flushed(state...)) {
 		t.Fatal("current file is not exactly the rewritten records")
 	}
-	if n := int64(len(encode(state...))); j.TotalSize() != n {
+	if n := int64(len(flushed(state...))); j.TotalSize() != n {
 		t.Fatalf("TotalSize %d, want %d", j.TotalSize(), n)
 	}
 	j.Append(addx("after", 6))
@@ -154,7 +154,7 @@ func TestRewriteWithRotatedFailure(t *testing.T) {
 	if err := j.Rewrite([]Record{addx("new", 1)}); err == nil {
 		t.Fatal("Rewrite succeeded")
 	}
-	want := int64(len(encode(addx("r1", 1), addx("cur", 1))))
+	want := int64(len(encode(addx("r1", 1))) + len(flushed(addx("cur", 1))))
 	if j.Size() != 0 || j.TotalSize() != want {
 		t.Fatalf("Size %d TotalSize %d, want 0 and %d", j.Size(), j.TotalSize(), want)
 	}

@@ -67,6 +67,7 @@ func (j *Journal) NewPack(upTo string, records []Record) (*Pack, error) {
 	for _, r := range records {
 		p.buf = AppendRecord(p.buf, r)
 	}
+	p.buf = appendChecksum(p.buf, 0)
 	return p, nil
 }
 

@@ -131,3 +131,6 @@ func cat(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
 func joinPath(dir string, names ...string) string {
 	return filepath.Join(append([]string{dir}, names...)...)
 }
+
+// flushed is what one Flush of recs writes: the records and their checksum.
+func flushed(recs ...Record) []byte { return appendChecksum(encode(recs...), 0) }
