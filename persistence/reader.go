@@ -37,10 +37,10 @@ func NewReader(r io.Reader, size int64) *Reader {
 func newReader(r io.Reader, size int64, verify bool) *Reader {
 	buf := int(min(max(size, 16), readBufferSize))
 	return &Reader{
-		br:   bufio.NewReaderSize(io.LimitReader(r, max(size, 0)), buf),
+		br:     bufio.NewReaderSize(io.LimitReader(r, max(size, 0)), buf),
 		size:   max(size, 0),
 		verify: verify,
-		now:  time.Now,
+		now:    time.Now,
 	}
 }
 
