@@ -1,6 +1,8 @@
 package persistence
 
 import (
+	"bytes"
+	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -53,6 +55,10 @@ func TestBatchWithoutItsChecksumIsCutAsTorn(t *testing.T) {
 	}
 	if size := len(readFile(t, j2.Path())); size != len(flushed(addx("one", 1))) {
 		t.Fatalf("file is %d bytes after the cut", size)
+	}
+	kept, _ := filepath.Glob(filepath.Join(dir, "corrupt", "q.tail.*"))
+	if len(kept) != 1 || !bytes.Equal(readFile(t, kept[0]), data[len(flushed(addx("one", 1))):len(data)-(1+checksumLen)]) {
+		t.Fatalf("the cut bytes were not kept aside: %v", kept)
 	}
 }
 

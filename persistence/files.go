@@ -261,3 +261,22 @@ func statFile(path string) (int64, error) {
 	}
 	return info.Size(), nil
 }
+
+// newAside creates a file in dir/corrupt/ named base.<unix-ms>, never
+// overwriting an earlier one.
+func newAside(dir, base string) (*os.File, error) {
+	cdir := filepath.Join(dir, corruptDir)
+	if err := os.MkdirAll(cdir, 0o755); err != nil {
+		return nil, fmt.Errorf("journal dir %s: %w", cdir, cause(err))
+	}
+	for ms := time.Now().UnixMilli(); ; ms++ {
+		f, err := os.OpenFile(filepath.Join(cdir, filepath.Base(base)+"."+strconv.FormatInt(ms, 10)), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("journal dir %s: %w", cdir, cause(err))
+		}
+		return f, nil
+	}
+}

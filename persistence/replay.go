@@ -120,8 +120,14 @@ func (j *Journal) writeMark() error {
 // behind it.
 func (j *Journal) cutTornTail(res fileReplay, rep *ReplayReport) error {
 	torn := res.size - res.good
+	// A record whose size field was damaged looks torn too, with good
+	// records after it: keep the cut bytes aside rather than lose them.
+	kept, err := j.keepTail(res.good)
+	if err != nil {
+		return err
+	}
 	j.log.Warn("journal: cutting off a torn record at the end of the file",
-		"file", j.path, "offset", res.good, "bytes", torn)
+		"file", j.path, "offset", res.good, "bytes", torn, "kept_in", kept)
 	if err := j.w.Truncate(res.good); err != nil {
 		return j.errorf("truncate torn record", err)
 	}
@@ -248,4 +254,33 @@ func (j *Journal) setAside(path string, res fileReplay, rep *ReplayReport) error
 		"file", path, "offset", res.good, "reason", reason, "moved_to", moved)
 	rep.Corrupt = append(rep.Corrupt, CorruptFile{File: path, MovedTo: moved, Offset: res.good, Reason: reason})
 	return nil
+}
+
+// keepTail copies the current file from offset on into corrupt/, so that a
+// cut never deletes bytes, and says where they went.
+func (j *Journal) keepTail(offset int64) (string, error) {
+	src, err := os.Open(j.path)
+	if err != nil {
+		return "", j.errorf("open to keep the torn tail", err)
+	}
+	defer src.Close()
+	if _, err := src.Seek(offset, io.SeekStart); err != nil {
+		return "", j.errorf("seek to the torn tail", err)
+	}
+	tail := filepath.Join(j.dir, corruptDir, j.name+".tail")
+	dst, err := newAside(j.dir, tail)
+	if err != nil {
+		return "", err
+	}
+	_, err = io.Copy(dst, src)
+	if err == nil {
+		err = dst.Sync()
+	}
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", fmt.Errorf("journal %s: keep torn tail in %s: %w", j.path, dst.Name(), cause(err))
+	}
+	return dst.Name(), syncDir(filepath.Dir(dst.Name()))
 }
