@@ -29,6 +29,7 @@ type packState struct {
 	checkpoints []*checkpoint
 	packer      *actor.PID
 	running     bool
+	wanted      bool // look for a pack at the end of the batch
 }
 
 type checkpoint struct {
@@ -102,9 +103,17 @@ func (q *queueActor) checkpoint() *checkpoint {
 }
 
 // maybePack hands the packer the latest checkpoint that read-behind has
-// passed; the ones before it are covered by it.
+// passed; the ones before it are covered by it. The pack is built from the
+// queue in memory, so only between batches, when memory holds exactly what
+// the journal does: built while a batch is unwritten, it could record as
+// consumed an item whose removal a crash then never journals.
 func (q *queueActor) maybePack() {
 	p := &q.packing
+	if q.flushQueued || (q.journal != nil && q.journal.Pending() > 0) {
+		p.wanted = true
+		return
+	}
+	p.wanted = false
 	if p.running || p.packer == nil || len(p.checkpoints) == 0 || q.journal == nil {
 		return
 	}

@@ -185,6 +185,9 @@ func (q *queueActor) flushJournal() {
 	q.maybeStartOver()
 	q.maybeCompact()
 	q.maybeRotate()
+	if q.packing.wanted {
+		q.maybePack()
+	}
 	if q.journal != nil {
 		q.stats.logsize.Store(q.journal.TotalSize())
 	}

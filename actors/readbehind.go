@@ -86,7 +86,8 @@ func (q *queueActor) fillFromJournal() {
 		q.endReadBehind()
 		q.log.Info("queue back within max_memory_size")
 	}
-	q.maybePack()
+	// A request is under way: the pack waits for the end of its batch.
+	q.packing.wanted = true
 }
 
 func (q *queueActor) endReadBehind() {
