@@ -36,15 +36,16 @@ func (s *Server) serveConn(nc net.Conn) {
 	c.sess = s.Queues.NewSessionFor(client)
 	defer c.sess.Close()
 	c.parser = NewParser(c.Input(), int(cfg.MaxRequestBytes))
-	err := c.Serve(c.parser.Buffered, c.next)
+	c.Run(c.parser.Buffered, c.next, clientErrorReply)
+}
+
+// clientErrorReply answers a request the parser could not frame.
+func clientErrorReply(err error) ([]byte, bool) {
 	var ce *ClientError
-	if errors.As(err, &ce) {
-		// The rest of the stream cannot be framed: answer, then hang up.
-		c.Out = AppendError(c.Out, ce.Reason)
-		c.Flush()
-		return
+	if !errors.As(err, &ce) {
+		return nil, false
 	}
-	c.Ended(err)
+	return AppendError(nil, ce.Reason), true
 }
 
 // next reads one request and answers it.

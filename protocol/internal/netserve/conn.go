@@ -237,3 +237,17 @@ func Refuse(nc net.Conn, reply []byte) {
 	_ = nc.SetDeadline(time.Now().Add(refuseTimeout))
 	_, _ = nc.Write(reply) // hung up on either way
 }
+
+// Run serves like Serve, then ends the connection: when reading stopped on
+// a request that cannot be framed, unframable gives the reply to send before
+// hanging up (the rest of the stream cannot be trusted); otherwise why
+// reading ended is logged.
+func (c *Conn) Run(pending func() int, step func() error, unframable func(error) ([]byte, bool)) {
+	err := c.Serve(pending, step)
+	if reply, ok := unframable(err); ok {
+		c.Out = append(c.Out, reply...)
+		c.Flush()
+		return
+	}
+	c.Ended(err)
+}
